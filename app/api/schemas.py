@@ -1,0 +1,84 @@
+"""Schemas every domain builds on: NFC-normalised input, local times, pages, problems."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_PER_PAGE = 500
+
+
+def normalise_text(value: Any) -> Any:
+    """NFC-normalise and trim every string in a JSON-like structure."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    if isinstance(value, dict):
+        return {normalise_text(k): normalise_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise_text(v) for v in value]
+    return value
+
+
+class InputSchema(ma.Schema):
+    """Base of every request schema: unknown fields are errors, text is NFC and trimmed."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    @ma.pre_load
+    def _normalise(self, data: Any, **_kwargs: Any) -> Any:
+        return normalise_text(data)
+
+
+class OutputSchema(ma.Schema):
+    pass
+
+
+class LocalDateTime(fields.DateTime):
+    """RFC 3339 in and out: a time without offset means Asia/Ho_Chi_Minh; stored as UTC, shown at +07:00."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=LOCAL_TZ)
+        return parsed.astimezone(UTC)
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(LOCAL_TZ).isoformat()
+
+
+class PageQuery(InputSchema):
+    class Meta:
+        unknown = ma.EXCLUDE  # domain filters are declared by subclasses; others are ignored
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The list envelope of the contract: items, page, per_page, total."""
+    return ma.Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+            "total": fields.Integer(),
+        },
+        name=name,
+    )
+
+
+class ProblemSchema(ma.Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

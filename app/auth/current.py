@@ -1,0 +1,69 @@
+"""The acting user at the request edge. Only routes read this; services get the user as an argument."""
+
+from __future__ import annotations
+
+from flask import Flask, Request, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from app import db
+from app.auth.services import user_for_token
+from app.errors import Unauthorized, wants_problem
+from models import User
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def bearer_token(req: Request) -> str | None:
+    header = req.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+@login_manager.user_loader
+def _load_session_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+@login_manager.request_loader
+def _load_bearer_user(req: Request) -> User | None:
+    raw = bearer_token(req)
+    return user_for_token(db.session, raw) if raw else None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if wants_problem():
+        raise Unauthorized(_("Sign in or send a valid bearer token."))
+    return redirect(url_for("auth_pages.login", next=request.full_path))
+
+
+def api_actor() -> User:
+    """The authenticated user of an API request, or 401."""
+    if request.headers.get("Authorization") and bearer_token(request) is None:
+        raise Unauthorized(_("Malformed Authorization header: use 'Bearer <token>'."))
+    if not current_user.is_authenticated:
+        raise Unauthorized(_("Sign in or send a valid bearer token."))
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _check_csrf() -> None:
+    # Bearer-token clients (scanners, boards' tools) cannot be forged by a browser; cookie sessions can.
+    if request.method in SAFE_METHODS or bearer_token(request):
+        return
+    if request.path.startswith("/api/") and "session" not in request.cookies:
+        return
+    csrf.protect()
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    app.before_request(_check_csrf)

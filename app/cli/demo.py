@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import os
+
+import click
+
+from app import db
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only create or update the demo data.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Set up Điện Biên demo data on the default database and serve it."""
+    from app import create_app, migrate
+    from app import demo as demo_data
+    from app.db import get_database
+
+    # The demo is a development server by definition; a secret is made up if none is set.
+    app = create_app(
+        {
+            "HOATOC_ENV": "development",
+            "SECRET_KEY": os.environ.get("HOATOC_SECRET_KEY") or os.urandom(32).hex(),
+        }
+    )
+    with app.app_context():
+        migrate.upgrade(get_database().engine)
+        passwords = demo_data.load(db.session, os.environ.get("HOATOC_DEMO_PASSWORD"))
+        db.session.commit()
+        click.echo(f"Database: {app.config['DATABASE_URL']}")
+        click.echo("Demo users (tên đăng nhập / mật khẩu):")
+        for username, password in passwords.items():
+            click.echo(f"  {username:<18} {password}")
+    if no_serve:
+        return
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

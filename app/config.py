@@ -1,0 +1,87 @@
+"""Settings, read from HOATOC_* environment variables.
+
+| variable | meaning | default |
+|---|---|---|
+| HOATOC_DATABASE_URL | SQLAlchemy URL | sqlite:///<instance>/hoatoc.db |
+| HOATOC_SECRET_KEY | signs sessions and CSRF tokens | a development key (refused in production) |
+| HOATOC_ENV | `production` or `development` | production |
+| HOATOC_PUBLIC_URL | base URL printed in label QR codes | http://127.0.0.1:5000 |
+| HOATOC_TOKEN_TTL_HOURS | lifetime of API tokens | 720 |
+| HOATOC_MAX_BODY_BYTES | largest request body accepted | 16 MiB |
+| HOATOC_RATELIMIT_STORAGE | Flask-Limiter storage URI (redis://… across hosts) | memory:// |
+| HOATOC_DB_POOL_SIZE | connections per worker (PostgreSQL) | 5 |
+| HOATOC_RATELIMIT_LOGIN | sign-in and token requests per client | 20 per minute |
+| HOATOC_RATELIMIT_TRACK | public tracking requests per client | 120 per minute |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - a recognisable placeholder refused in production
+
+
+class ConfigError(RuntimeError):
+    """The service cannot start with these settings."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"HOATOC_{name}")
+    return value if value not in (None, "") else default
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config from the environment, then apply explicit overrides (tests)."""
+    env = _env("ENV", "production")
+    default_db = "sqlite:///" + str(Path(instance_path) / "hoatoc.db")
+    config: dict[str, Any] = {
+        "HOATOC_ENV": env,
+        "SECRET_KEY": _env("SECRET_KEY", DEV_SECRET),
+        "DATABASE_URL": _env("DATABASE_URL", default_db),
+        "DB_POOL_SIZE": int(_env("DB_POOL_SIZE", "5") or 5),
+        "PUBLIC_URL": (_env("PUBLIC_URL", "http://127.0.0.1:5000") or "").rstrip("/"),
+        "TOKEN_TTL_HOURS": int(_env("TOKEN_TTL_HOURS", "720") or 720),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_BODY_BYTES", str(16 * 1024 * 1024)) or 0),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
+        "RATELIMIT_TRACK": _env("RATELIMIT_TRACK", "120 per minute"),
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+        # Sessions: only over HTTPS in production, never readable from scripts.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # CSRF is checked by our own before_request so that bearer-token API calls skip it.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ["vi", "en"],
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Hỏa tốc",
+        "API_VERSION": "1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "v1/openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+        "JSON_SORT_KEYS": False,
+    }
+    config.update(overrides or {})
+    _check(config)
+    return config
+
+
+def _check(config: dict[str, Any]) -> None:
+    if config["HOATOC_ENV"] not in ("production", "development", "testing"):
+        raise ConfigError("HOATOC_ENV must be production, development or testing")
+    # Command-line tools sign nothing; a server that signs sessions with a known key is an open door.
+    serving = not config.get("HOATOC_CLI")
+    if serving and config["HOATOC_ENV"] == "production" and config["SECRET_KEY"] in (DEV_SECRET, "", None):
+        raise ConfigError("HOATOC_SECRET_KEY must be set to a long random value in production")

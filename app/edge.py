@@ -1,0 +1,54 @@
+"""What happens around every request: one commit at the end, security headers, health."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify
+from sqlalchemy import text
+
+from app import db
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def _finish_transaction(response: Response) -> Response:
+    """Commit what a successful request wrote; roll back anything else."""
+    from flask import g
+
+    session = g.get("_db_session")
+    if session is None:
+        return response
+    if response.status_code < 400:
+        session.commit()
+    else:
+        session.rollback()
+    return response
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["HOATOC_ENV"] == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        current_app.logger.exception("health check failed")
+        return jsonify(status="unavailable", database="down"), 503
+    return jsonify(status="ok", database="up"), 200
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_finish_transaction)
+    app.after_request(_security_headers)
+    app.add_url_rule("/healthz", "healthz", healthz)

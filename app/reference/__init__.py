@@ -1,0 +1,1 @@
+"""Reference data: post offices and election bodies."""

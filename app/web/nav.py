@@ -1,0 +1,38 @@
+"""The main menu: which pages each role sees. Pages not (yet) registered are left out."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from models import Role, User
+
+ALL = frozenset(Role)
+
+# (endpoint, label, roles that see it), in menu order.
+MENU: list[tuple[str, object, frozenset[Role]]] = [
+    ("board_pages.board", _l("Status board"), frozenset({Role.ADMIN, Role.BOARD})),
+    ("consignment_pages.new", _l("Register"), frozenset({Role.ADMIN, Role.BOARD, Role.CLERK})),
+    ("consignment_pages.index", _l("Consignments"), ALL),
+    ("scan_pages.station", _l("Scan station"), frozenset({Role.ADMIN, Role.CLERK})),
+    ("label_pages.station", _l("Label station"), frozenset({Role.ADMIN, Role.PRINTER})),
+    ("alert_pages.index", _l("Alerts"), frozenset({Role.ADMIN, Role.BOARD, Role.CLERK})),
+    ("duty_pages.index", _l("Duty roster"), frozenset({Role.ADMIN, Role.CLERK})),
+    ("admin_pages.index", _l("Administration"), frozenset({Role.ADMIN})),
+]
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.BOARD: _l("Election body"),
+    Role.CLERK: _l("Post-office clerk"),
+    Role.PRINTER: _l("Label printing"),
+}
+
+
+def nav_links(user: User) -> list[tuple[str, str]]:
+    endpoints = current_app.view_functions
+    return [(ep, str(label)) for ep, label, roles in MENU if user.role in roles and ep in endpoints]
+
+
+def role_label(role: Role) -> str:
+    return str(ROLE_LABELS.get(role, role.value))

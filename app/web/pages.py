@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.i18n import LANGUAGES, current_language
+from app.web.nav import nav_links, role_label
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    return render_template("home.html", user=current_user)
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str) -> Response:
+    target = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else "/"
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/api/docs")
+def api_docs() -> str:
+    spec = current_app.extensions["hoatoc.api"].spec.to_dict()
+    return render_template("api_docs.html", spec=spec)
+
+
+@bp.app_context_processor
+def _layout_context() -> dict[str, object]:
+    return {
+        "languages": LANGUAGES,
+        "lang": current_language(),
+        "env": current_app.config["HOATOC_ENV"],
+        "nav_links": nav_links,
+        "role_label": role_label,
+    }

@@ -1,0 +1,88 @@
+"""The `hoatoc` command as operators script it: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HOATOC = [sys.executable, "-c", "from app.cli import main; main()"]
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["HOATOC_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+    env.pop("HOATOC_SECRET_KEY", None)
+    return env
+
+
+def run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*HOATOC, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_upgrade_import_create_token(cli_env, tmp_path):
+    assert run(cli_env, "db", "upgrade").returncode == 0
+    offices = tmp_path / "offices.csv"
+    offices.write_text(
+        "code,name,kind,parent,area,commune\n1,Trung tâm,sorting_centre,,urban,\n2,Bưu cục,post_office,1,rural,Xã\n",
+        encoding="utf-8-sig",
+    )
+    result = run(cli_env, "import", "offices", str(offices))
+    assert result.returncode == 0, result.stderr
+    assert "2 rows, 2 created" in result.stdout
+    created = run(
+        cli_env, "users", "create", "gdv.2", "--role", "clerk", "--office", "2", stdin="a-long-password\n"
+    )
+    assert created.returncode == 0, created.stderr
+    token = run(cli_env, "users", "token", "gdv.2")
+    assert token.returncode == 0
+    assert token.stdout.strip().startswith("hts_")
+    assert len(token.stdout.strip().splitlines()) == 1
+    assert run(cli_env, "db", "check").returncode == 0
+
+
+def test_failures_exit_nonzero_with_one_line(cli_env, tmp_path):
+    run(cli_env, "db", "upgrade")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,kind,parent,area,commune\n1,A,castle,,urban,\n", encoding="utf-8")
+    result = run(cli_env, "import", "offices", str(bad))
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "row 2.kind" in result.stderr
+    unknown = run(cli_env, "users", "token", "nobody")
+    assert unknown.returncode != 0
+    assert unknown.stdout == ""
+    assert len(unknown.stderr.strip().splitlines()) == 1
+
+
+def test_user_with_unknown_office_fails(cli_env):
+    run(cli_env, "db", "upgrade")
+    result = run(
+        cli_env, "users", "create", "x", "--role", "clerk", "--office", "404", stdin="a-long-password\n"
+    )
+    assert result.returncode != 0
+    assert "404" in result.stderr
+
+
+def test_demo_twice_is_harmless(cli_env):
+    cli_env["HOATOC_DEMO_PASSWORD"] = "demo-password"
+    first = run(cli_env, "demo", "--no-serve")
+    second = run(cli_env, "demo", "--no-serve")
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert "ubbc.tinh" in second.stdout
+    assert "demo-password" in second.stdout
+
+
+def test_production_refuses_default_secret(cli_env):
+    cli_env["HOATOC_ENV"] = "production"
+    code = "import wsgi"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=cli_env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "HOATOC_SECRET_KEY" in result.stderr
