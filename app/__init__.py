@@ -44,16 +44,26 @@ def _ensure_instance_dir(app: Flask) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 
-def _api_blueprints() -> list[Any]:
-    from app.audit.routes import blp as audit
-    from app.auth.routes import blp as auth
-    from app.reference.routes import blp as reference
+def _domain_modules(name: str) -> list[Any]:
+    """``app.<domain>.<name>`` for every domain package that has one, in a stable order."""
+    import importlib
+    import importlib.util
+    import pkgutil
 
-    return [auth, reference, audit]
+    import app as package
+
+    modules = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.ispkg and importlib.util.find_spec(f"app.{info.name}.{name}") is not None:
+            modules.append(importlib.import_module(f"app.{info.name}.{name}"))
+    return modules
+
+
+def _api_blueprints() -> list[Any]:
+    # Each domain's routes.py exposes ``blp`` (a flask-smorest Blueprint).
+    return [m.blp for m in _domain_modules("routes")]
 
 
 def _page_blueprints() -> list[Any]:
-    from app.auth.pages import bp as auth_pages
-    from app.web.pages import bp as home
-
-    return [auth_pages, home]
+    # Each domain's pages.py exposes ``bp`` (a Flask Blueprint of web pages).
+    return [m.bp for m in _domain_modules("pages")]

@@ -1,4 +1,11 @@
-"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all.
+
+Every module of the package is imported below so that its tables join the metadata (migrations and
+``alembic check`` see them) without this file listing each one; import names from their module.
+"""
+
+import importlib as _importlib
+import pkgutil as _pkgutil
 
 from models.alerts import SEVERITY, Alert, AlertKind, AlertState
 from models.audit import AuditEntry
@@ -36,3 +43,6 @@ __all__ = [
     "Urgency",
     "User",
 ]
+
+for _info in _pkgutil.iter_modules(__path__):
+    _importlib.import_module(f"{__name__}.{_info.name}")

@@ -25,10 +25,16 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from app.cli import db, demo, imports, users
+    """Add the commands every module of this package lists in ``COMMANDS``."""
+    import importlib
+    import pkgutil
 
-    for group in (db.db, imports.import_group, users.users, demo.demo):
-        cli.add_command(group)
+    import app.cli as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"app.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)
 
 
 def describe(exc: BaseException) -> str:

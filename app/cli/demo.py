@@ -36,3 +36,6 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         return
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+COMMANDS = [demo]

@@ -35,3 +35,6 @@ def offices(file: Path) -> None:
 def bodies(file: Path) -> None:
     """Upsert election bodies by code: columns code,name,kind,address,commune,office."""
     _run("bodies", file)
+
+
+COMMANDS = [import_group]

@@ -71,3 +71,6 @@ def password(username: str) -> None:
     services.set_password(db.session, None, services.get_user(db.session, username), _read_password())
     db.session.commit()
     click.echo(f"password set for {username}", err=True)
+
+
+COMMANDS = [users]
