@@ -7,7 +7,7 @@ from io import BytesIO
 from labels.content import bag_content
 from labels.data import BagLabel, FitWarning, Rendered
 from labels.layout import BAG_LAYOUTS, ZPL_STOCK_MM
-from labels.pdf import PdfPainter, new_canvas
+from labels.pdf import PdfPainter, new_canvas, save
 from labels.zpl import ZplPainter
 
 
@@ -19,7 +19,7 @@ def render_bag_label_pdf(bag: BagLabel, size: str = "a6") -> Rendered:
     canvas = new_canvas(buffer, (layout.width, layout.height), f"Nhãn túi {bag.bag_id}")
     PdfPainter(canvas, layout.height, warnings).draw(layout, bag_content(bag), (0.0, 0.0), bag.bag_id)
     canvas.showPage()
-    canvas.save()
+    save(canvas)
     return Rendered(buffer.getvalue(), tuple(warnings))
 
 

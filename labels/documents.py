@@ -14,7 +14,7 @@ from io import BytesIO
 from labels.content import URGENCY_NAMES, local_time
 from labels.data import BagManifest, FitWarning, Rendered, VerificationNote, group_tracking, is_valid_s10
 from labels.layout import A4_MM, PT_PER_MM, Box, Layout
-from labels.pdf import PdfPainter, new_canvas
+from labels.pdf import PdfPainter, new_canvas, save
 
 _MARGIN = 15.0
 _WIDTH = A4_MM[0] - 2 * _MARGIN
@@ -122,7 +122,7 @@ class _Sheet:
         self.canvas.setFont("Roboto", 8)
         self.canvas.drawString(0, 0, str(self.page))
         self.canvas.endForm()
-        self.canvas.save()
+        save(self.canvas)
         return Rendered(self.buffer.getvalue(), tuple(self.warnings))
 
 

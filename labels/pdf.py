@@ -6,11 +6,14 @@ memory held is the compressed page streams, not the labels or their drawings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from io import BytesIO
 from typing import BinaryIO
 
+from PIL import Image
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from labels import fonts
 from labels.content import consignment_content
@@ -26,10 +29,12 @@ from labels.layout import (
     pdf_module_choices,
     place_barcode,
 )
-from labels.symbols import code128, qr_matrix
+from labels.symbols import code128, qr_modules
 from labels.text import FRAME_PAD_MM, baseline_offset, clean, fit, line_tops
 
 PDF_SIZES = ("a6", "100x150", "a4")
+_MAX_FORMS = 512  # distinct repeated texts kept as forms per document
+_MAX_SEEN = 20_000
 
 
 def new_canvas(out: BinaryIO | str, page_mm: tuple[float, float], title: str) -> Canvas:
@@ -47,14 +52,36 @@ def new_canvas(out: BinaryIO | str, page_mm: tuple[float, float], title: str) ->
     return canvas
 
 
+def save(canvas: Canvas) -> None:
+    """Finish the PDF with binary (Flate only) streams.
+
+    reportlab wraps compressed streams in ASCII85 by default, which in pure Python costs more than drawing the
+    label itself and makes the file a quarter larger. Streams are encoded during save(), so the setting is only
+    changed for that call.
+    """
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        canvas.save()
+    finally:
+        rl_config.useA85 = saved
+
+
 class PdfPainter:
-    """Draws layout boxes on a canvas; millimetres from the top-left become points from the bottom-left."""
+    """Draws layout boxes on a canvas; millimetres from the top-left become points from the bottom-left.
+
+    Hot path of every batch: all text of a label goes into one text object with positions computed from the
+    cached widths, and bars, QR modules and rules are written as integer rectangles under a scaling matrix.
+    Both avoid reportlab's per-call number formatting, which otherwise costs more than the drawing.
+    """
 
     def __init__(self, canvas: Canvas, page_height_mm: float, warnings: list[FitWarning]) -> None:
         self.canvas = canvas
         self.page_height_mm = page_height_mm
         self.warnings = warnings
         self.ox = self.oy = 0.0
+        self.forms: dict[tuple[Box, str], str] = {}
+        self.seen: set[tuple[Box, str]] = set()
 
     def x(self, mm: float) -> float:
         """Horizontal position in points."""
@@ -69,87 +96,117 @@ class PdfPainter:
     ) -> None:
         """Draw every box of `layout` that has content, with the label's top-left corner at `origin` (mm)."""
         self.ox, self.oy = origin
+        text = self.canvas.beginText()
+        graphics: list[str] = []
         for box in layout.boxes:
             value = content.get(box.name)
             if box.kind == "rule":
-                self.canvas.rect(
-                    self.x(box.x), self.y(box.y + box.h), box.w * PT_PER_MM, box.h * PT_PER_MM, 0, 1
-                )
+                graphics.append(self._rect(box.x, box.y, box.w, box.h) + " f")
             elif not value:
                 continue
             elif box.kind == "text":
-                self.text(box, value, label_id)
+                self.repeated_text(box, value, label_id) or self.text(text, graphics, box, value, label_id)
             elif box.kind == "barcode":
-                self.barcode(box, value)
+                graphics.append(self.barcode(box, value))
             elif box.kind == "qr":
-                self.qr(box, value)
+                graphics.append(self.qr(box, value))
+        self.canvas.addLiteral("q 0 g 0 G\n" + "\n".join(graphics) + "\nQ")
+        self.canvas.drawText(text)
 
-    def text(self, box: Box, value: str, label_id: str) -> None:
+    def repeated_text(self, box: Box, value: str, label_id: str) -> bool:
+        """Draw a text seen before in this document from a form XObject made the second time it appears.
+
+        In a batch most boxes repeat (captions, sender, banner, document number and title of a dispatch): a form
+        is encoded once and each further use costs one `Do`. Returns False when the text is drawn directly.
+        """
+        key = (box, value)
+        name = self.forms.get(key)
+        if name is None:
+            if key not in self.seen or len(self.forms) >= _MAX_FORMS:
+                if len(self.seen) >= _MAX_SEEN:
+                    self.seen.clear()
+                self.seen.add(key)
+                return False
+            name = self.forms[key] = self._make_form(box, value, label_id)
+        elif fit(value, box).truncated:
+            fitted = fit(value, box)
+            self.warnings.append(FitWarning(label_id, box.name, clean(value), fitted.text))
+        canvas = self.canvas
+        if self.ox or self.oy:
+            canvas.saveState()
+            canvas.translate(self.ox * PT_PER_MM, -self.oy * PT_PER_MM)
+            canvas.doForm(name)
+            canvas.restoreState()
+        else:
+            canvas.doForm(name)
+        return True
+
+    def _make_form(self, box: Box, value: str, label_id: str) -> str:
+        """A form holding one box drawn as if the label sat at the page's top-left corner."""
+        name = f"t{len(self.forms)}"
+        origin = self.ox, self.oy
+        self.ox = self.oy = 0.0
+        self.canvas.beginForm(name)
+        text = self.canvas.beginText()
+        graphics: list[str] = []
+        self.text(text, graphics, box, value, label_id)
+        if graphics:
+            self.canvas.addLiteral("q 0 g 0 G\n" + "\n".join(graphics) + "\nQ")
+        self.canvas.drawText(text)
+        self.canvas.endForm()
+        self.ox, self.oy = origin
+        return name
+
+    def _rect(self, x: float, y: float, w: float, h: float) -> str:
+        return f"{self.x(x):.2f} {self.y(y + h):.2f} {w * PT_PER_MM:.2f} {h * PT_PER_MM:.2f} re"
+
+    def text(self, text: PDFTextObject, graphics: list[str], box: Box, value: str, label_id: str) -> bool:
         """Fitted lines in Roboto, framed when the box asks for it."""
         fitted = fit(value, box)
         if fitted.truncated:
             self.warnings.append(FitWarning(label_id, box.name, clean(value), fitted.text))
-        canvas = self.canvas
         if box.frame:
             half = box.frame / 2
-            canvas.setLineWidth(box.frame * PT_PER_MM)
-            canvas.rect(
-                self.x(box.x + half),
-                self.y(box.y + box.h - half),
-                *self._pt(box.w - box.frame, box.h - box.frame),
-            )
-        canvas.setFont(fonts.font_name(box.bold), fitted.size)
+            rect = self._rect(box.x + half, box.y + half, box.w - box.frame, box.h - box.frame)
+            graphics.append(f"{box.frame * PT_PER_MM:.2f} w {rect} S")
+        text.setFont(fonts.font_name(box.bold), fitted.size)
         pad = box.frame + FRAME_PAD_MM if box.frame else 0.0
         rise = baseline_offset(fitted.size)
         for top, line in zip(line_tops(box, fitted, bool(box.frame)), fitted.lines, strict=True):
-            y = self.y(top + rise)
+            width = fonts.width(line, box.bold) * fitted.size
             if box.align == "center":
-                canvas.drawCentredString(self.x(box.x + box.w / 2), y, line)
+                x = self.x(box.x + box.w / 2) - width / 2
             elif box.align == "right":
-                canvas.drawRightString(self.x(box.x + box.w - pad), y, line)
+                x = self.x(box.x + box.w - pad) - width
             else:
-                canvas.drawString(self.x(box.x + pad), y, line)
+                x = self.x(box.x + pad)
+            text.setTextOrigin(x, self.y(top + rise))
+            text.textOut(line)
+        return True
 
-    def barcode(self, box: Box, data: str) -> None:
-        """Code 128 bars as one filled path, quiet zones left blank."""
+    def barcode(self, box: Box, data: str) -> str:
+        """Code 128 bars in module units under a matrix scaling them to the module width and bar height."""
         symbol = code128(data)
         place = place_barcode(box, len(symbol.modules), pdf_module_choices(box, len(symbol.modules)))
-        module = place.module * PT_PER_MM
-        left, bottom = self.x(place.bars_x), self.y(place.y + place.height)
-        height = place.height * PT_PER_MM
-        rects = [
-            f"{left + start * module:.3f} {bottom:.3f} {width * module:.3f} {height:.3f} re"
-            for start, width in symbol.runs
-        ]
-        self.canvas.addLiteral("q 0 g\n" + "\n".join(rects) + "\nf Q")
+        matrix = f"{place.module * PT_PER_MM:.4f} 0 0 {place.height * PT_PER_MM:.3f} {self.x(place.bars_x):.3f} {self.y(place.y + place.height):.3f} cm"
+        bars = " ".join(f"{start} 0 {width} 1 re" for start, width in symbol.runs)
+        return f"q {matrix} {bars} f Q"
 
-    def qr(self, box: Box, data: str) -> None:
-        """QR modules merged into horizontal runs, with its 4-module quiet zone inside the box."""
-        matrix = qr_matrix(data)
-        module = min(box.w, box.h) / (len(matrix) + 2 * QR_QUIET_MODULES) * PT_PER_MM
-        left = self.x(box.x) + QR_QUIET_MODULES * module
-        top = self.y(box.y) - QR_QUIET_MODULES * module
-        rects = []
-        for row_index, row in enumerate(matrix):
-            y = top - (row_index + 1) * module
-            for start, width in _runs(row):
-                rects.append(f"{left + start * module:.2f} {y:.2f} {width * module:.2f} {module:.2f} re")
-        self.canvas.addLiteral("q 0 g\n" + "\n".join(rects) + "\nf Q")
+    def qr(self, box: Box, data: str) -> str:
+        """The QR as a 1-bit inline image mask scaled to whole modules, its 4-module quiet zone inside the box.
 
-    @staticmethod
-    def _pt(w: float, h: float) -> tuple[float, float]:
-        return w * PT_PER_MM, h * PT_PER_MM
-
-
-def _runs(row: list[bool]) -> Iterator[tuple[int, int]]:
-    """(start, length) of each run of dark modules."""
-    start = None
-    for i, dark in enumerate([*row, False]):
-        if dark and start is None:
-            start = i
-        elif not dark and start is not None:
-            yield start, i - start
-            start = None
+        One small image instead of hundreds of rectangles: a third of the cost of a label otherwise.
+        """
+        size, raw = qr_modules(data)
+        module = min(box.w, box.h) / (size + 2 * QR_QUIET_MODULES)
+        side = size * module * PT_PER_MM
+        quiet = QR_QUIET_MODULES * module
+        # Packed rows with 0 for a dark module: an image mask paints its 0 samples.
+        bits = Image.frombytes("L", (size, size), raw).convert("1", dither=Image.Dither.NONE).tobytes()
+        return (
+            f"q {side:.3f} 0 0 {side:.3f} {self.x(box.x + quiet):.3f} {self.y(box.y + quiet) - side:.3f} cm "
+            f"BI /W {size} /H {size} /IM true /BPC 1 /F /AHx ID {bits.hex()}> EI Q"
+        )
 
 
 def write_labels_pdf(
@@ -175,7 +232,7 @@ def write_labels_pdf(
             canvas.showPage()
     if slot:
         canvas.showPage()
-    canvas.save()
+    save(canvas)
     return warnings
 
 

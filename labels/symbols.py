@@ -78,11 +78,9 @@ def code128(data: str) -> Code128:
     return Code128(data, modules, "".join(zpl))
 
 
-def qr_matrix(data: str) -> list[list[bool]]:
-    """QR code modules (True = dark), error correction M, without the quiet zone."""
+def qr_modules(data: str) -> tuple[int, bytes]:
+    """QR code (error correction M, no quiet zone) as its side in modules and one byte per module, 0 = dark."""
     image = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
         scale=1, add_quiet_zones=False
     )
-    size = image.shape[0]
-    raw = bytes(image)
-    return [[raw[y * size + x] < 128 for x in range(size)] for y in range(size)]
+    return image.shape[0], bytes(image)

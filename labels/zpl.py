@@ -30,10 +30,11 @@ from labels.layout import (
     dot_module_choices,
     place_barcode,
 )
-from labels.symbols import code128, qr_matrix
+from labels.symbols import code128, qr_modules
 from labels.text import FRAME_PAD_MM, baseline_offset, clean, fit, line_tops
 
 ZPL_SIZES = ("a6", "100x150")
+_INVERT = bytes(255 if v < 128 else 0 for v in range(256))
 _FD_SPECIAL = str.maketrans({"_": "_5F", "^": "_5E", "~": "_7E"})
 
 
@@ -154,11 +155,12 @@ class ZplPainter:
 
     def qr(self, box: Box, data: str) -> str:
         """The QR as a graphic of whole-dot modules from the same matrix the PDF draws."""
-        matrix = qr_matrix(data)
-        size = len(matrix)
+        size, raw = qr_modules(data)
         magnification = max(1, self.dots(min(box.w, box.h)) // (size + 2 * QR_QUIET_MODULES))
-        image = Image.new("1", (size, size), 0)
-        image.putdata([int(dark) for row in matrix for dark in row])
+        # zxing gives 0 for a dark module; ZPL wants 1 for a black dot.
+        image = Image.frombytes("L", (size, size), raw.translate(_INVERT)).convert(
+            "1", dither=Image.Dither.NONE
+        )
         image = image.resize((size * magnification, size * magnification), Image.Resampling.NEAREST)
         offset = QR_QUIET_MODULES * magnification
         return f"^FO{self.dots(box.x) + offset},{self.dots(box.y) + offset}{_z64(image)}^FS"
