@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.i18n import LANGUAGES, current_language
+from app.vocabulary import template_helpers
 from app.web.nav import nav_links, role_label
 
 bp = Blueprint("home", __name__)
@@ -34,6 +35,7 @@ def api_docs() -> str:
 @bp.app_context_processor
 def _layout_context() -> dict[str, object]:
     return {
+        **template_helpers(),
         "languages": LANGUAGES,
         "lang": current_language(),
         "env": current_app.config["HOATOC_ENV"],
