@@ -224,13 +224,13 @@ def write_labels_pdf(
     warnings: list[FitWarning] = []
     canvas = new_canvas(out, page_mm, "Nhãn bưu gửi")
     painter = PdfPainter(canvas, page_mm[1], warnings)
-    slot = 0
-    for label in labels:
+    slot = count = 0
+    for count, label in enumerate(labels, start=1):  # noqa: B007 - count is read after the loop
         painter.draw(layout, consignment_content(label), slots[slot], label.tracking)
         slot = (slot + 1) % len(slots)
         if slot == 0:
             canvas.showPage()
-    if slot:
+    if slot or not count:  # an empty batch still makes a readable (blank) one-page PDF
         canvas.showPage()
     save(canvas)
     return warnings
