@@ -102,6 +102,16 @@ def urgency_label(value: Urgency | str) -> str:
     return label(value, Urgency)
 
 
+STAGE = {
+    "registered": _l("Registered"),
+    "accepted": _l("Accepted"),
+    "in_transit": _l("In transit"),
+    "at_delivery_office": _l("At the delivery office"),
+    "out_for_delivery": _l("Out for delivery"),
+    "delivered": _l("Delivered"),
+}
+
+
 def template_helpers() -> dict[str, object]:
     """Jinja globals: ``status_label(c.status)`` and friends in every template."""
     from app.s10 import group
@@ -114,4 +124,5 @@ def template_helpers() -> dict[str, object]:
         "confidentiality_label": lambda v: label(v, Confidentiality),
         "status_tone": lambda v: STATUS_TONE.get(Status(v), "plain"),
         "group_tracking": group,
+        "stage_label": lambda name: str(STAGE.get(name, name)),
     }

@@ -1,0 +1,26 @@
+"""API: public tracking, no sign-in, rate limited."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app import db
+from app.extensions import configured_limit, limiter
+from app.tracking.schemas import PublicTrackingSchema
+from app.tracking.services import PublicItem, public_item
+
+blp = Blueprint("tracking", __name__, url_prefix="/api/v1/track", description="Public tracking (no sign-in)")
+
+
+@blp.route("/<tracking>")
+class Track(MethodView):
+    decorators: ClassVar[list] = [limiter.limit(configured_limit("RATELIMIT_TRACK"))]
+
+    @blp.response(200, PublicTrackingSchema)
+    @blp.doc(security=[])
+    def get(self, tracking: str) -> PublicItem:
+        """Status, flags and timeline of one item. 422 when the number is malformed or mistyped, 404 when unknown."""
+        return public_item(db.session, tracking)
