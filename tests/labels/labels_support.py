@@ -80,7 +80,8 @@ def pdf_pages(data: bytes, dpi: int) -> list[Image.Image]:
 def pdf_texts(data: bytes) -> list[str]:
     """The text layer of every page."""
     pdf = pdfium.PdfDocument(data)
-    return [page.get_textpage().get_text_range() for page in pdf]
+    # pdfium reports a hyphen that ends a line as U+FFFE (a presumed soft hyphen); the PDF holds "-".
+    return [page.get_textpage().get_text_range().replace("\ufffe", "-") for page in pdf]
 
 
 def pdf_font_names(data: bytes) -> set[str]:
