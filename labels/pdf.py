@@ -12,8 +12,9 @@ from typing import BinaryIO
 
 from PIL import Image
 from reportlab import rl_config
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import PDFTextObject
 
 from labels import fonts
 from labels.content import consignment_content
@@ -33,8 +34,7 @@ from labels.symbols import code128, qr_modules
 from labels.text import FRAME_PAD_MM, baseline_offset, clean, fit, line_tops
 
 PDF_SIZES = ("a6", "100x150", "a4")
-_MAX_FORMS = 512  # distinct repeated texts kept as forms per document
-_MAX_SEEN = 20_000
+_MAX_CACHED_TEXTS = 20_000  # per document: bounds memory in a batch of unique names
 
 
 def new_canvas(out: BinaryIO | str, page_mm: tuple[float, float], title: str) -> Canvas:
@@ -67,21 +67,48 @@ def save(canvas: Canvas) -> None:
         rl_config.useA85 = saved
 
 
+class TextEncoder:
+    """Text turned into PDF show-text operators for reportlab's Roboto subsets, cached per document.
+
+    reportlab's own text objects re-encode, re-escape and re-measure every string, which costs more than the
+    rest of a label. The subset each glyph lands in is fixed once per document, so the operators of a string
+    (captions, sender, offices, dates all repeat across a batch) are built once with the font's public
+    `splitString` / `getSubsetInternalName` and reused.
+    """
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.doc = canvas._doc  # the font subset state is keyed by the document being written
+        self.cache: dict[tuple[str, float, str], str] = {}
+
+    def show(self, font_name: str, size: float, text: str) -> str:
+        """`Tf`/`Tj` operators that draw `text` at the current text position."""
+        key = (font_name, size, text)
+        operators = self.cache.get(key)
+        if operators is None:
+            font = pdfmetrics.getFont(font_name)
+            operators = " ".join(
+                f"{font.getSubsetInternalName(subset, self.doc)} {size:g} Tf ({escapePDF(chunk)}) Tj"
+                for subset, chunk in font.splitString(text, self.doc)
+            )
+            if len(self.cache) < _MAX_CACHED_TEXTS:
+                self.cache[key] = operators
+        return operators
+
+
 class PdfPainter:
     """Draws layout boxes on a canvas; millimetres from the top-left become points from the bottom-left.
 
-    Hot path of every batch: all text of a label goes into one text object with positions computed from the
-    cached widths, and bars, QR modules and rules are written as integer rectangles under a scaling matrix.
-    Both avoid reportlab's per-call number formatting, which otherwise costs more than the drawing.
+    Hot path of every batch: a label is written as one block of PDF operators. Text comes from the cached
+    `TextEncoder`; bars and rules are integer rectangles under a scaling matrix; the QR is one image mask.
+    This avoids reportlab's per-call number formatting, which otherwise costs more than the drawing.
     """
 
     def __init__(self, canvas: Canvas, page_height_mm: float, warnings: list[FitWarning]) -> None:
         self.canvas = canvas
         self.page_height_mm = page_height_mm
         self.warnings = warnings
+        self.encoder = TextEncoder(canvas)
         self.ox = self.oy = 0.0
-        self.forms: dict[tuple[Box, str], str] = {}
-        self.seen: set[tuple[Box, str]] = set()
 
     def x(self, mm: float) -> float:
         """Horizontal position in points."""
@@ -96,71 +123,25 @@ class PdfPainter:
     ) -> None:
         """Draw every box of `layout` that has content, with the label's top-left corner at `origin` (mm)."""
         self.ox, self.oy = origin
-        text = self.canvas.beginText()
-        graphics: list[str] = []
+        operators: list[str] = []
         for box in layout.boxes:
             value = content.get(box.name)
             if box.kind == "rule":
-                graphics.append(self._rect(box.x, box.y, box.w, box.h) + " f")
+                operators.append(self._rect(box.x, box.y, box.w, box.h) + " f")
             elif not value:
                 continue
             elif box.kind == "text":
-                self.repeated_text(box, value, label_id) or self.text(text, graphics, box, value, label_id)
+                self.text(operators, box, value, label_id)
             elif box.kind == "barcode":
-                graphics.append(self.barcode(box, value))
+                operators.append(self.barcode(box, value))
             elif box.kind == "qr":
-                graphics.append(self.qr(box, value))
-        self.canvas.addLiteral("q 0 g 0 G\n" + "\n".join(graphics) + "\nQ")
-        self.canvas.drawText(text)
-
-    def repeated_text(self, box: Box, value: str, label_id: str) -> bool:
-        """Draw a text seen before in this document from a form XObject made the second time it appears.
-
-        In a batch most boxes repeat (captions, sender, banner, document number and title of a dispatch): a form
-        is encoded once and each further use costs one `Do`. Returns False when the text is drawn directly.
-        """
-        key = (box, value)
-        name = self.forms.get(key)
-        if name is None:
-            if key not in self.seen or len(self.forms) >= _MAX_FORMS:
-                if len(self.seen) >= _MAX_SEEN:
-                    self.seen.clear()
-                self.seen.add(key)
-                return False
-            name = self.forms[key] = self._make_form(box, value, label_id)
-        elif fit(value, box).truncated:
-            fitted = fit(value, box)
-            self.warnings.append(FitWarning(label_id, box.name, clean(value), fitted.text))
-        canvas = self.canvas
-        if self.ox or self.oy:
-            canvas.saveState()
-            canvas.translate(self.ox * PT_PER_MM, -self.oy * PT_PER_MM)
-            canvas.doForm(name)
-            canvas.restoreState()
-        else:
-            canvas.doForm(name)
-        return True
-
-    def _make_form(self, box: Box, value: str, label_id: str) -> str:
-        """A form holding one box drawn as if the label sat at the page's top-left corner."""
-        name = f"t{len(self.forms)}"
-        origin = self.ox, self.oy
-        self.ox = self.oy = 0.0
-        self.canvas.beginForm(name)
-        text = self.canvas.beginText()
-        graphics: list[str] = []
-        self.text(text, graphics, box, value, label_id)
-        if graphics:
-            self.canvas.addLiteral("q 0 g 0 G\n" + "\n".join(graphics) + "\nQ")
-        self.canvas.drawText(text)
-        self.canvas.endForm()
-        self.ox, self.oy = origin
-        return name
+                operators.append(self.qr(box, value))
+        self.canvas.addLiteral("q 0 g 0 G\n" + "\n".join(operators) + "\nQ")
 
     def _rect(self, x: float, y: float, w: float, h: float) -> str:
         return f"{self.x(x):.2f} {self.y(y + h):.2f} {w * PT_PER_MM:.2f} {h * PT_PER_MM:.2f} re"
 
-    def text(self, text: PDFTextObject, graphics: list[str], box: Box, value: str, label_id: str) -> bool:
+    def text(self, operators: list[str], box: Box, value: str, label_id: str) -> None:
         """Fitted lines in Roboto, framed when the box asks for it."""
         fitted = fit(value, box)
         if fitted.truncated:
@@ -168,8 +149,8 @@ class PdfPainter:
         if box.frame:
             half = box.frame / 2
             rect = self._rect(box.x + half, box.y + half, box.w - box.frame, box.h - box.frame)
-            graphics.append(f"{box.frame * PT_PER_MM:.2f} w {rect} S")
-        text.setFont(fonts.font_name(box.bold), fitted.size)
+            operators.append(f"{box.frame * PT_PER_MM:.2f} w {rect} S")
+        font = fonts.font_name(box.bold)
         pad = box.frame + FRAME_PAD_MM if box.frame else 0.0
         rise = baseline_offset(fitted.size)
         for top, line in zip(line_tops(box, fitted, bool(box.frame)), fitted.lines, strict=True):
@@ -180,9 +161,8 @@ class PdfPainter:
                 x = self.x(box.x + box.w - pad) - width
             else:
                 x = self.x(box.x + pad)
-            text.setTextOrigin(x, self.y(top + rise))
-            text.textOut(line)
-        return True
+            show = self.encoder.show(font, fitted.size, line)
+            operators.append(f"BT {x:.2f} {self.y(top + rise):.2f} Td {show} ET")
 
     def barcode(self, box: Box, data: str) -> str:
         """Code 128 bars in module units under a matrix scaling them to the module width and bar height."""
