@@ -17,7 +17,7 @@ from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, Domain, format_datetime
+from flask_babel import Babel, Domain, format_datetime, refresh
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -80,5 +80,8 @@ _PO_DOMAIN = PoDomain()
 
 def init_app(app: Flask) -> Babel:
     babel = PoBabel(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on the app context, which a CLI command or a test may share across
+    # requests: choose it afresh for every request.
+    app.before_request(refresh)
     app.jinja_env.filters["localtime"] = local_time
     return babel

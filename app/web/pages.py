@@ -32,10 +32,15 @@ def api_docs() -> str:
     return render_template("api_docs.html", spec=spec)
 
 
+@bp.record_once
+def _register_template_globals(state) -> None:
+    # Globals (not a context processor) so that imported macros see them too.
+    state.app.jinja_env.globals.update(template_helpers())
+
+
 @bp.app_context_processor
 def _layout_context() -> dict[str, object]:
     return {
-        **template_helpers(),
         "languages": LANGUAGES,
         "lang": current_language(),
         "env": current_app.config["HOATOC_ENV"],

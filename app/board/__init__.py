@@ -1,0 +1,1 @@
+"""What the election bodies see: a status board, the dispatch matrix, delivery reports and pictures."""
