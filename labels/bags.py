@@ -6,14 +6,20 @@ from io import BytesIO
 
 from labels.content import bag_content
 from labels.data import BagLabel, FitWarning, Rendered
-from labels.layout import BAG_LAYOUTS, ZPL_STOCK_MM
+from labels.layout import BAG_LAYOUTS, ZPL_STOCK_MM, Layout
 from labels.pdf import PdfPainter, new_canvas, save
 from labels.zpl import ZplPainter
 
 
+def _layout(size: str) -> Layout:
+    if size not in BAG_LAYOUTS:
+        raise ValueError(f"size must be one of {tuple(BAG_LAYOUTS)}")
+    return BAG_LAYOUTS[size]
+
+
 def render_bag_label_pdf(bag: BagLabel, size: str = "a6") -> Rendered:
     """One bag label as a one-page PDF; size "a6" or "100x150"."""
-    layout = BAG_LAYOUTS[size]
+    layout = _layout(size)
     buffer = BytesIO()
     warnings: list[FitWarning] = []
     canvas = new_canvas(buffer, (layout.width, layout.height), f"Nhãn túi {bag.bag_id}")
