@@ -58,7 +58,7 @@ def save(canvas: Canvas) -> None:
 
     reportlab wraps compressed streams in ASCII85 by default, which in pure Python costs more than drawing the
     label itself and makes the file a quarter larger. Streams are encoded during save(), so the setting is only
-    changed for that call.
+    changed for that call (a PDF saved meanwhile by another thread merely gets binary streams too).
     """
     saved = rl_config.useA85
     rl_config.useA85 = 0
