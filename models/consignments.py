@@ -68,11 +68,16 @@ class Dispatch(Base):
     """One document sent to many recipients at once: the consignments it made share its id."""
 
     __tablename__ = "dispatches"
+    __table_args__ = (
+        # Posting the same dispatch twice (a double click, a client retry) returns the first one.
+        UniqueConstraint("sender_code", "reference", name="uq_dispatches_sender_reference"),
+    )
 
     id: Mapped[intpk]
     sender_code: Mapped[str] = mapped_column(ForeignKey("bodies.code", ondelete="RESTRICT"), index=True)
     doc_number: Mapped[str] = mapped_column(String(64))
     doc_title: Mapped[str | None] = mapped_column(String(500))
+    reference: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[created_at]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
 
