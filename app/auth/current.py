@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, redirect, request, url_for
+from flask import Flask, Request, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -62,7 +62,14 @@ def _check_csrf() -> None:
     csrf.protect()
 
 
+def _forget_cached_user() -> None:
+    # Flask-Login caches the user on the app context; a CLI command or a test that makes several requests
+    # within one context must not see the previous request's user.
+    g.pop("_login_user", None)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_forget_cached_user)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     csrf.init_app(app)
