@@ -51,7 +51,6 @@ def describe(exc: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    _register()
     try:
         result = cli.main(args=argv, prog_name="hoatoc", standalone_mode=False)
     except click.ClickException as exc:
@@ -64,3 +63,6 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"hoatoc: {describe(exc)}", err=True)
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+_register()

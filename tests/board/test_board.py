@@ -9,7 +9,7 @@ from tests.support import login
 
 
 def test_board_shows_the_bodys_alerts_counts_and_dispatches(client, session, dispatch_45):
-    dispatch, items = dispatch_45
+    _dispatch, items = dispatch_45
     open_alert(session, AlertKind.STALLED, "Không có lần quét nào trong 6 giờ", consignment=items[44])
     session.commit()
     login(client, "board")
