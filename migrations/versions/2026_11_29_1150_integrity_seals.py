@@ -1,7 +1,7 @@
 """Integrity seals: a hash chain over the audit log and the scan events (tamper evidence).
 
 Revision ID: 8c2f4d6e1a37
-Revises: 5b1e0c7a9d21
+Revises: d4e5d2313964
 Create Date: 2026-11-29 10:10:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "8c2f4d6e1a37"
-down_revision: str | None = "5b1e0c7a9d21"
+down_revision: str | None = "d4e5d2313964"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
