@@ -12,7 +12,9 @@ from models import DEFAULT_HOURS, Area, DeliveryStandard, Urgency
 
 def standard_hours(session: Session, urgency: Urgency, area: Area) -> int:
     hours = session.scalar(
-        select(DeliveryStandard.hours).where(DeliveryStandard.urgency == urgency, DeliveryStandard.area == area)
+        select(DeliveryStandard.hours).where(
+            DeliveryStandard.urgency == urgency, DeliveryStandard.area == area
+        )
     )
     # The table is seeded by the migration; the defaults only cover an admin having deleted a row.
     return hours if hours is not None else DEFAULT_HOURS[urgency][area]

@@ -17,7 +17,9 @@ def dispatch_45(session):
     dispatch = Dispatch(sender_code="UBBC-DIENBIEN", doc_number="80/CV-UBBC", doc_title="V/v chuẩn bị bầu cử")
     session.add(dispatch)
     session.flush()
-    communes = session.scalars(select(Body).where(Body.kind == "commune_commission").order_by(Body.code)).all()
+    communes = session.scalars(
+        select(Body).where(Body.kind == "commune_commission").order_by(Body.code)
+    ).all()
     items = []
     for position, body in enumerate(communes):
         item = make_consignment(
