@@ -19,3 +19,11 @@ errorlog = "-"
 # No query strings in the access log: they may carry tracking numbers of classified consignments.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("HOATOC_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def child_exit(server, worker):
+    # With PROMETHEUS_MULTIPROC_DIR set, a dead worker's live gauges must not be summed any more.
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

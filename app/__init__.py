@@ -35,6 +35,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in _page_blueprints():
         app.register_blueprint(blueprint)
     edge.init_app(app)
+    if app.config["PROXY_HOPS"]:
+        # Behind nginx or a load balancer: client addresses (rate limits, logs) come from X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

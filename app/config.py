@@ -12,6 +12,10 @@
 | HOATOC_DB_POOL_SIZE | connections per worker (PostgreSQL) | 5 |
 | HOATOC_RATELIMIT_LOGIN | sign-in and token requests per client | 20 per minute |
 | HOATOC_RATELIMIT_TRACK | public tracking requests per client | 120 per minute |
+| HOATOC_METRICS_TOKEN | bearer token required by /metrics (unset: open) | unset |
+| HOATOC_PROXY_HOPS | reverse proxies in front (trust X-Forwarded-* from that many) | 0 |
+| HOATOC_ELECTION_PERIODS | when duty must have no gap: START/END[,START/END…], local dates (end day included) or times | 2026-03-01/2026-03-22 |
+| HOATOC_SERIAL_PREFIX | S10 service indicator of election documents (serial blocks of this prefix) | EB |
 """
 
 from __future__ import annotations
@@ -49,6 +53,13 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
         "RATELIMIT_TRACK": _env("RATELIMIT_TRACK", "120 per minute"),
+        # Read through app.duty.periods.election_periods (duty gaps are alerts only within these).
+        "ELECTION_PERIODS": _env("ELECTION_PERIODS", "2026-03-01/2026-03-22"),
+        # S10 service indicator the numbers of election documents are drawn from (`hoatoc serials add`).
+        "SERIAL_PREFIX": (_env("SERIAL_PREFIX", "EB") or "EB").upper(),
+        "METRICS_TOKEN": _env("METRICS_TOKEN"),
+        # Reverse proxies in front of the service (X-Forwarded-For is trusted from that many hops).
+        "PROXY_HOPS": int(_env("PROXY_HOPS", "0") or 0),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
         # Sessions: only over HTTPS in production, never readable from scripts.
@@ -85,3 +96,9 @@ def _check(config: dict[str, Any]) -> None:
     serving = not config.get("HOATOC_CLI")
     if serving and config["HOATOC_ENV"] == "production" and config["SECRET_KEY"] in (DEV_SECRET, "", None):
         raise ConfigError("HOATOC_SECRET_KEY must be set to a long random value in production")
+    from app.s10 import S10Error, check_prefix
+
+    try:
+        check_prefix(str(config["SERIAL_PREFIX"]))
+    except S10Error as exc:
+        raise ConfigError(f"HOATOC_SERIAL_PREFIX: {exc}") from exc

@@ -1,0 +1,1 @@
+"""What to watch: request counts and latencies, scans recorded, open alerts by kind, in Prometheus format."""
