@@ -108,3 +108,32 @@ def login(client: FlaskClient, user: str) -> TestResponse:
     return client.post(
         "/login", data={"username": USERS[user], "password": TEST_PASSWORD, "csrf_token": token}
     )
+
+
+class QueryCounter:
+    """Counts the SQL statements an app runs while in use: ``with QueryCounter(app) as q: ...; q.count``."""
+
+    def __init__(self, app: Flask) -> None:
+        from app.db import get_database
+
+        self.engine = get_database(app).engine
+        self.statements: list[str] = []
+
+    def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
