@@ -6,6 +6,8 @@ Every domain asks here; nothing else compares roles. Functions answer a yes/no q
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 
 from app.errors import Forbidden
@@ -43,3 +45,43 @@ def require_office(actor: User, office_code: str | None) -> None:
 def require_body(actor: User, body_code: str | None) -> None:
     if not may_act_for_body(actor, body_code):
         raise Forbidden(_("You may only act for your own election body."), {"sender": _("Not your body.")})
+
+
+# --- Scans and bags (post-office clerks) ------------------------------------------------------------------
+
+
+def may_scan(actor: User) -> bool:
+    """Clerks (at their own office, checked per scan with may_work_at_office) and admins record scans."""
+    return actor.role in (Role.ADMIN, Role.CLERK)
+
+
+def require_scanner(actor: User) -> None:
+    if not may_scan(actor):
+        raise Forbidden(_("Only post-office clerks and administrators record scans and handle bags."))
+
+
+def may_see_bag(actor: User, bag: Any) -> bool:
+    """Admins; the clerks of both ends of the bag; the label printer of its origin office."""
+    if is_admin(actor):
+        return True
+    if actor.role == Role.CLERK:
+        return actor.office_code in (bag.origin_code, bag.destination_code)
+    return actor.role == Role.PRINTER and actor.office_code == bag.origin_code
+
+
+def require_bag_origin(actor: User, bag: Any) -> None:
+    """Only the origin office's clerks (and admins) fill and seal a bag."""
+    if not may_work_at_office(actor, bag.origin_code):
+        raise Forbidden(
+            _("Only the clerks of the bag's origin office may fill and seal it."),
+            {"bag": _("Not your office.")},
+        )
+
+
+def require_bag_destination(actor: User, bag: Any) -> None:
+    """Only the destination office's clerks (and admins) open a bag and check its contents."""
+    if not may_work_at_office(actor, bag.destination_code):
+        raise Forbidden(
+            _("Only the clerks of the bag's destination office may open it."),
+            {"office": _("Not your office.")},
+        )

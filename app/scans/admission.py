@@ -1,0 +1,115 @@
+"""Whether one scan may be recorded: the id, the office, the time, the item, a security hold.
+
+Each check returns field errors (empty when the scan passes) and never touches the database: what it
+needs was loaded for the whole batch (``app.scans.loading``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+
+from app.auth.policy import may_work_at_office
+from app.bags.codes import group as group_bag
+from app.i18n import local_time
+from app.scans.loading import Loaded
+from app.scans.schemas import ScanInput
+from app.scans.status import DELIVERY_EVENTS, Fact, hold_in_force
+from models import Consignment, EventCode, Status, User
+from models.bags import BagState
+
+Errors = dict[str, list[str]]
+# A device clock a little ahead is tolerated; further ahead is a wrong clock, not a scan.
+MAX_AHEAD = timedelta(minutes=10)
+# Registration and acceptance happen at the same counter within minutes; allow some clock difference.
+BEFORE_REGISTRATION_SLACK = timedelta(minutes=10)
+# A bag scan stands for its items only while they travel in it.
+BAG_EVENTS = frozenset({EventCode.EDD, EventCode.EDE, EventCode.EMG})
+
+
+def office_errors(actor: User, office: str | None, loaded: Loaded) -> Errors:
+    if office is None:
+        return {"office": [_("Say at which office the scan was made (administrators have no office).")]}
+    if office not in loaded.offices:
+        return {"office": [_("Unknown office %(code)s.", code=office)]}
+    if not may_work_at_office(actor, office):
+        return {
+            "office": [_("You may only scan at your own office (%(code)s).", code=actor.office_code or "")]
+        }
+    return {}
+
+
+def time_errors(at: datetime, now: datetime) -> Errors:
+    if at > now + MAX_AHEAD:
+        return {
+            "at": [
+                _(
+                    "More than %(n)d minutes in the future (%(at)s): check the scanner's clock.",
+                    n=int(MAX_AHEAD.total_seconds() // 60),
+                    at=local_time(at),
+                )
+            ]
+        }
+    return {}
+
+
+def item_errors(consignment: Consignment | None, at: datetime, field: str = "tracking") -> Errors:
+    if consignment is None:
+        return {field: [_("No consignment with this number was ever registered.")]}
+    if consignment.status == Status.CANCELLED or consignment.cancelled_at is not None:
+        return {field: [_("This consignment was cancelled: it cannot be scanned.")]}
+    if at < consignment.registered_at - BEFORE_REGISTRATION_SLACK:
+        return {
+            "at": [
+                _(
+                    "Before the item was registered (%(when)s): check the scanner's clock.",
+                    when=local_time(consignment.registered_at),
+                )
+            ]
+        }
+    return {}
+
+
+def hold_errors(event: EventCode, at: datetime, facts: list[Fact]) -> Errors:
+    if event not in DELIVERY_EVENTS:
+        return {}
+    hold = hold_in_force(facts, at)
+    if hold is None:
+        return {}
+    return {
+        "event": [
+            _(
+                "Held for a security check since %(when)s (%(reason)s): nothing may be delivered until it "
+                "is released (XRL).",
+                when=local_time(hold.at),
+                reason=str(hold.details.get("reason") or ""),
+            )
+        ]
+    }
+
+
+def bag_errors(scan: ScanInput, loaded: Loaded) -> Errors:
+    content = loaded.bags.get(scan.bag or "")
+    if content is None:
+        return {"bag": [_("No bag with this id.")]}
+    if content.bag.state == BagState.FILLING:
+        return {
+            "bag": [
+                _("Bag %(bag)s is not sealed yet: seal it before it travels.", bag=group_bag(scan.bag or ""))
+            ]
+        }
+    if scan.event not in BAG_EVENTS:
+        return {
+            "event": [
+                _(
+                    "A bag scan can only be EDD, EDE or EMG: scan the items themselves for %(event)s.",
+                    event=scan.event.value,
+                )
+            ]
+        }
+    return {}
+
+
+def reused_id() -> Errors:
+    return {"id": [_("This id was already used for a different scan: a new scan needs a new id.")]}

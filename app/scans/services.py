@@ -1,0 +1,285 @@
+"""Recording a batch of scans: each is recorded, recognised as a retry, or rejected with its reasons.
+
+The whole batch is one transaction (the request edge commits once). Scans are checked in the order
+sent against what was loaded for the batch; the accepted ones are inserted in one statement with
+``ON CONFLICT (id) DO NOTHING``, so a retry racing its original never fails, and the ids it did not
+insert are compared by fingerprint (same content: duplicate; different: rejected). Then each touched
+consignment's state is re-derived from its events (``app.scans.effects``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.alerts.services import flags_of
+from app.audit.services import record
+from app.scans import admission
+from app.scans.effects import Applier, Change
+from app.scans.loading import Loaded, bag_item_id, load
+from app.scans.schemas import RejectedInput, ScanInput
+from app.scans.status import Fact
+from models import Consignment, ScanEvent, User
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+RECORDED, DUPLICATE, REJECTED = "recorded", "duplicate", "rejected"
+NEW, RETRY, REUSED = "new", "retry", "reused"
+
+
+@dataclass
+class Outcome:
+    id: str | None
+    tracking: str | None = None
+    event: str | None = None
+    bag: str | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    consignment: Consignment | None = None
+    recorded: int = 0
+    duplicates: int = 0
+    rejected: bool = False
+
+    @property
+    def result(self) -> str:
+        if self.rejected or (self.recorded == 0 and self.duplicates == 0):
+            return REJECTED
+        return RECORDED if self.recorded else DUPLICATE
+
+    def reject(self, errors: dict[str, list[str]]) -> Outcome:
+        self.rejected = True
+        self.errors = errors
+        return self
+
+
+class _Batch:
+    def __init__(self, session: Session, actor: User, loaded: Loaded, now: datetime) -> None:
+        self.session = session
+        self.actor = actor
+        self.loaded = loaded
+        self.now = now
+        self.rows: list[dict[str, Any]] = []
+        self.owner: dict[str, Outcome] = {}  # event id -> the outcome it counts for
+        self.used: dict[str, str] = {}  # id -> fingerprint, for ids used earlier in this batch
+        self.before: dict[int, list[Fact]] = {}
+        self.new: dict[int, list[Fact]] = defaultdict(list)
+
+    def admit(self, item: ScanInput | RejectedInput) -> Outcome:
+        if isinstance(item, RejectedInput):
+            return Outcome(item.id, item.tracking).reject(item.errors)
+        if item.bag:
+            return self._bag(item)
+        return self._tracking(item)
+
+    def _reuse(self, event_id: str, fingerprint: str) -> str:
+        """NEW when the id is unused; RETRY when it holds the same scan; REUSED when a different one."""
+        stored = self.used.get(event_id)
+        if stored is None and event_id in self.loaded.stored:
+            stored = self.loaded.stored[event_id].fingerprint
+        if stored is None:
+            return NEW
+        return RETRY if stored == fingerprint else REUSED
+
+    def _place(self, scan: ScanInput) -> tuple[str | None, datetime, dict[str, list[str]]]:
+        office = scan.office or self.actor.office_code
+        at = scan.at or self.now
+        errors = admission.office_errors(self.actor, office, self.loaded)
+        errors.update(admission.time_errors(at, self.now))
+        return office, at, errors
+
+    def _tracking(self, scan: ScanInput) -> Outcome:
+        consignment = self.loaded.consignments.get(scan.tracking or "")
+        out = Outcome(scan.id, scan.tracking, scan.event.value, consignment=consignment)
+        fingerprint = scan.fingerprint
+        reuse = self._reuse(scan.id, fingerprint)
+        if reuse == RETRY:
+            out.duplicates = 1
+            return out
+        if reuse == REUSED:
+            return out.reject(admission.reused_id())
+        office, at, errors = self._place(scan)
+        errors.update(admission.item_errors(consignment, at))
+        if not errors and consignment is not None:
+            errors = admission.hold_errors(scan.event, at, self.loaded.facts[consignment.id])
+        if errors or consignment is None or office is None:
+            return out.reject(errors)
+        self._add(out, scan, scan.id, consignment, office, at, fingerprint, bag_scan_id=None)
+        return out
+
+    def _bag(self, scan: ScanInput) -> Outcome:
+        out = Outcome(scan.id, None, scan.event.value, bag=scan.bag)
+        fingerprint = scan.fingerprint
+        errors = admission.bag_errors(scan, self.loaded)
+        if errors:
+            return out.reject(errors)
+        members = [self.loaded.by_id[c] for c in self.loaded.bags[scan.bag or ""].consignment_ids]
+        ids = {c.id: bag_item_id(scan.id, c.tracking) for c in members}
+        reuse = {c.id: self._reuse(ids[c.id], fingerprint) for c in members}
+        if REUSED in reuse.values():
+            return out.reject(admission.reused_id())
+        office, at, errors = self._place(scan)
+        if errors or office is None:
+            return out.reject(errors)
+        for consignment in members:
+            if reuse[consignment.id] == RETRY:
+                out.duplicates += 1
+                continue
+            problems = admission.item_errors(consignment, at, field=f"items.{consignment.tracking}")
+            if problems:
+                for key, messages in problems.items():
+                    key = key if key.startswith("items.") else f"items.{consignment.tracking}"
+                    out.errors.setdefault(key, []).extend(messages)
+                continue
+            self._add(out, scan, ids[consignment.id], consignment, office, at, fingerprint, scan.id)
+        return out
+
+    def _add(
+        self,
+        out: Outcome,
+        scan: ScanInput,
+        event_id: str,
+        consignment: Consignment,
+        office: str,
+        at: datetime,
+        fingerprint: str,
+        bag_scan_id: str | None,
+    ) -> None:
+        self.rows.append(
+            {
+                "id": event_id,
+                "consignment_id": consignment.id,
+                "event": scan.event.value,
+                "office_code": office,
+                "at": at,
+                "recorded_at": self.now,
+                "by_id": self.actor.id,
+                "details": scan.details,
+                "bag_scan_id": bag_scan_id,
+                "fingerprint": fingerprint,
+            }
+        )
+        self.used[event_id] = fingerprint
+        if bag_scan_id:
+            self.used.setdefault(bag_scan_id, fingerprint)
+        self.owner[event_id] = out
+        facts = self.loaded.facts[consignment.id]
+        self.before.setdefault(consignment.id, list(facts))
+        fact = Fact(event_id, scan.event, at, office, self.now, scan.details)
+        facts.append(fact)  # later scans of this batch see it (a hold, then a delivery attempt)
+        self.new[consignment.id].append(fact)
+        out.recorded += 1
+
+    def insert(self) -> None:
+        if not self.rows:
+            return
+        inserted: set[str] = set()
+        for start in range(0, len(self.rows), 1000):
+            chunk = self.rows[start : start + 1000]
+            statement = _insert(self.session).on_conflict_do_nothing(index_elements=["id"])
+            statement = statement.returning(ScanEvent.__table__.c.id)
+            inserted.update(self.session.execute(statement, chunk).scalars())
+        lost = [row for row in self.rows if row["id"] not in inserted]
+        if lost:
+            self._settle_races(lost)
+
+    def _settle_races(self, lost: list[dict[str, Any]]) -> None:
+        """Rows another transaction inserted first: a retry of the same scan, or an id reused."""
+        stored = dict(
+            self.session.execute(
+                select(ScanEvent.id, ScanEvent.fingerprint).where(ScanEvent.id.in_([r["id"] for r in lost]))
+            ).tuples()
+        )
+        for row in lost:
+            out = self.owner[row["id"]]
+            out.recorded -= 1
+            if stored.get(row["id"]) == row["fingerprint"]:
+                out.duplicates += 1
+            else:
+                out.reject(admission.reused_id())
+            self.new[row["consignment_id"]] = [
+                f for f in self.new[row["consignment_id"]] if f.id != row["id"]
+            ]
+
+    def changes(self) -> list[Change]:
+        return [
+            Change(self.loaded.by_id[cid], self.before[cid], facts)
+            for cid, facts in self.new.items()
+            if facts
+        ]
+
+
+def _insert(session: Session) -> Any:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(ScanEvent.__table__)
+
+
+def record_scans(
+    session: Session, actor: User, inputs: Sequence[ScanInput | RejectedInput], now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Record a batch; one result per input, in order. Flushes only; the caller commits once."""
+    now = now or utcnow()
+    loaded = load(session, inputs, actor.office_code)
+    batch = _Batch(session, actor, loaded, now)
+    outcomes = [batch.admit(item) for item in inputs]
+    batch.insert()
+    Applier(session, actor, now, loaded.offices).apply_all(batch.changes())
+    session.flush()
+    results = _results(session, outcomes)
+    counts = {
+        kind: sum(1 for r in results if r["result"] == kind) for kind in (RECORDED, DUPLICATE, REJECTED)
+    }
+    if counts[RECORDED]:
+        record(
+            session,
+            actor,
+            "scan.batch",
+            "scan",
+            results[0]["id"] or "batch",
+            **counts,
+            events=len(batch.rows),
+        )
+    log.info("scans by %s: %s", actor.username, counts)
+    return results
+
+
+def _results(session: Session, outcomes: list[Outcome]) -> list[dict[str, Any]]:
+    ids = {o.consignment.id for o in outcomes if o.consignment is not None and o.result != REJECTED}
+    flags = flags_of(session, ids)
+    results = []
+    for out in outcomes:
+        result: dict[str, Any] = {
+            "id": out.id,
+            "result": out.result,
+            "tracking": out.tracking,
+            "errors": out.errors,
+        }
+        if out.event:
+            result["event"] = out.event
+        if out.bag:
+            result["bag"] = out.bag
+            result["bag_items"] = out.recorded + out.duplicates
+        item = out.consignment
+        if item is not None:
+            result["recipient"] = item.recipient_name
+            if out.result != REJECTED:
+                result["status"] = item.status.value
+                result["flags"] = flags.get(item.id, [])
+        results.append(result)
+    return results
+
+
+def events_query(tracking: str) -> Select[Any]:
+    """The timeline of one item, by event time."""
+    return (
+        select(ScanEvent)
+        .join(Consignment, Consignment.id == ScanEvent.consignment_id)
+        .where(Consignment.tracking == tracking)
+        .order_by(ScanEvent.at, ScanEvent.recorded_at, ScanEvent.id)
+    )

@@ -1,0 +1,286 @@
+// Scan station: what a clerk with a barcode scanner (which types like a keyboard, then Enter) needs.
+// The cursor always comes back to the scan field; each Enter records at once, with a colour and a beep.
+
+import { beep, classify, config, group, localTime, nowIso, t, uuid } from "./scan-core.js";
+import { Outbox } from "./scan-queue.js";
+import { BagDesk } from "./scan-bags.js";
+import { setupUpload } from "./scan-upload.js";
+
+const DOUBLE_READ_MS = 3000;
+const RECENT_ROWS = 20;
+const RETRY_MS = 5000;
+
+const $ = (id) => document.getElementById(id);
+const input = $("scan-input");
+const lastResult = $("last-result");
+const officeSelect = $("office-select");
+const recentBody = $("recent");
+const eventLabels = Object.fromEntries(config.events.map((e) => [e.code, e.label]));
+
+let mode = "scan";
+let currentEvent = config.events[0].code;
+let lastRead = { key: "", at: 0 };
+let latestId = null;
+
+let focusNext = null; // a field the clerk must fill before scanning again (the receiver of an EMI...)
+
+function refocus() {
+  window.setTimeout(() => {
+    (focusNext || input).focus();
+    focusNext = null;
+  }, 0);
+}
+
+export function show(tone, text) {
+  lastResult.dataset.tone = tone;
+  lastResult.textContent = text;
+}
+
+// --- the last 20 results -------------------------------------------------------------------------------
+
+const rows = new Map();
+
+function recentRow(scan) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = scan.id;
+  for (const text of [localTime(scan.at), group(scan.tracking || scan.bag || ""), scan.event, "", t("queued")]) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    tr.appendChild(td);
+  }
+  tr.cells[1].classList.add("tracking");
+  tr.dataset.tone = "warn";
+  recentBody.prepend(tr);
+  rows.set(scan.id, tr);
+  while (recentBody.rows.length > RECENT_ROWS) {
+    const old = recentBody.rows[recentBody.rows.length - 1];
+    rows.delete(old.dataset.id);
+    old.remove();
+  }
+  return tr;
+}
+
+function resultText(result) {
+  if (result.result === "recorded") return t("recorded");
+  if (result.result === "duplicate") return t("duplicate");
+  const reasons = Object.values(result.errors || {}).flat().join(" ");
+  return `${t("rejected")}: ${reasons}`;
+}
+
+function toneOf(result) {
+  return result.result === "rejected" ? "bad" : "ok";
+}
+
+function onResults(batch, results) {
+  let anyBad = false;
+  batch.forEach((scan, index) => {
+    const result = results[index] || { result: "rejected", errors: {} };
+    anyBad = anyBad || result.result === "rejected";
+    const tr = rows.get(scan.id) || recentRow(scan);
+    tr.dataset.tone = toneOf(result);
+    tr.dataset.result = result.result;
+    tr.cells[3].textContent = result.recipient || "";
+    tr.cells[4].textContent = resultText(result);
+    if (scan.id === latestId) {
+      const what = `${group(scan.tracking || scan.bag || "")} · ${scan.event}`;
+      show(toneOf(result), `${result.result === "rejected" ? "✗" : "✓"} ${what} — ${resultText(result)}`);
+    }
+  });
+  if (anyBad) beep.error();
+  else beep.ok();
+}
+
+// --- network state and the outbox --------------------------------------------------------------------
+
+const netState = $("net-state");
+const queueCount = $("queue-count");
+
+function onState(state) {
+  queueCount.textContent = String(state.waiting);
+  netState.dataset.state = state.online ? "online" : "offline";
+  netState.textContent = state.blocked || state.error || (state.online ? t("online") : t("offline"));
+  if (state.blocked) netState.dataset.state = "blocked";
+}
+
+const outbox = new Outbox({
+  key: `hoatoc.scan-outbox.v1.${config.user}`,
+  url: config.api.scans,
+  maxScans: config.maxScans,
+  onResults,
+  onState,
+});
+
+window.addEventListener("online", () => {
+  outbox.setOnline(true);
+  outbox.flush();
+});
+window.addEventListener("offline", () => outbox.setOnline(false));
+window.setInterval(() => {
+  if (outbox.size) outbox.flush();
+}, RETRY_MS);
+
+// --- events and their details ------------------------------------------------------------------------
+
+function chooseEvent(code) {
+  currentEvent = code;
+  for (const button of document.querySelectorAll("button.event")) {
+    button.setAttribute("aria-pressed", String(button.dataset.event === code));
+  }
+  for (const panel of document.querySelectorAll(".details")) {
+    panel.hidden = panel.id !== `details-${code}`;
+  }
+  show("idle", `${t("event_chosen")}: ${code} — ${eventLabels[code] || ""}`);
+}
+
+function details() {
+  const panel = document.getElementById(`details-${currentEvent}`);
+  const out = {};
+  if (!panel) return out;
+  for (const field of panel.querySelectorAll(".detail-input")) {
+    if (field.value.trim()) out[field.dataset.detail] = field.value.trim();
+  }
+  return out;
+}
+
+function missingDetail(found) {
+  const needs = config.events.find((e) => e.code === currentEvent).needs;
+  const missing = needs.filter((name) => !found[name]);
+  if (!missing.length) return null;
+  const key = { EMI: "need_receiver", EMH: "need_reason_action", XHD: "need_hold_reason" }[currentEvent];
+  const panel = document.getElementById(`details-${currentEvent}`);
+  const field = panel && panel.querySelector(`[data-detail="${missing[0]}"]`);
+  return { text: t(key), field };
+}
+
+// --- one read of the scanner -------------------------------------------------------------------------
+
+function fail(text) {
+  show("bad", `✗ ${text}`);
+  beep.error();
+}
+
+function isDoubleRead(code) {
+  const key = `${mode}|${currentEvent}|${code}`;
+  const now = Date.now();
+  const double = lastRead.key === key && now - lastRead.at < DOUBLE_READ_MS;
+  lastRead = { key, at: now };
+  return double;
+}
+
+function record(target) {
+  const office = config.admin ? (officeSelect && officeSelect.value) || "" : config.office;
+  if (!office) {
+    fail(t("need_office"));
+    focusNext = officeSelect;
+    return;
+  }
+  const found = details();
+  const missing = missingDetail(found);
+  if (missing) {
+    fail(missing.text);
+    lastRead = { key: "", at: 0 }; // the same item scanned again after filling the field must count
+    focusNext = missing.field;
+    return;
+  }
+  const scan = { id: uuid(), event: currentEvent, at: nowIso(), office, details: found, ...target };
+  latestId = scan.id;
+  recentRow(scan);
+  outbox.add(scan);
+  show("warn", `⏳ ${group(scan.tracking || scan.bag)} · ${scan.event} — ${t("sending")}`);
+  if (!outbox.online) {
+    show("warn", `⏳ ${group(scan.tracking || scan.bag)} · ${scan.event} — ${t("queued")}`);
+    beep.queued();
+  }
+  outbox.flush();
+}
+
+const bags = new BagDesk({ show, fail, refocus });
+
+function handle(raw) {
+  const code = classify(raw);
+  if (code.kind === "empty") return;
+  if (code.kind === "event") {
+    chooseEvent(code.value);
+    beep.soft();
+    return;
+  }
+  if (isDoubleRead(code.value)) {
+    show(lastResult.dataset.tone, `${lastResult.textContent} · ${t("double_read")}`);
+    beep.soft();
+    return;
+  }
+  if (code.kind === "typo") return fail(`${group(code.value)}: ${t("typo")}`);
+  if (code.kind === "junk") return fail(`${code.value}: ${t("not_a_code")}`);
+  if (mode === "bag") return bags.handle(code);
+  if (code.kind === "bag") {
+    const event = config.events.find((e) => e.code === currentEvent);
+    if (!event.bag) return fail(t("bag_event_only"));
+    return record({ bag: code.value });
+  }
+  return record({ tracking: code.value });
+}
+
+$("scan-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const raw = input.value;
+  input.value = ""; // at once: the scanner's next code may already be typing
+  handle(raw);
+  refocus();
+});
+
+// --- keyboard and buttons ----------------------------------------------------------------------------
+
+function setMode(next) {
+  mode = next;
+  for (const button of document.querySelectorAll("button.mode")) {
+    button.setAttribute("aria-pressed", String(button.dataset.mode === next));
+  }
+  $("scan-mode").hidden = next !== "scan";
+  $("bag-mode").hidden = next !== "bag";
+  refocus();
+}
+
+for (const button of document.querySelectorAll("button.mode")) {
+  button.addEventListener("click", () => setMode(button.dataset.mode));
+}
+for (const button of document.querySelectorAll("button.event")) {
+  button.addEventListener("click", () => {
+    chooseEvent(button.dataset.event);
+    refocus();
+  });
+}
+for (const field of document.querySelectorAll(".detail-input, #office-select")) {
+  field.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      refocus(); // details typed: back to scanning
+    }
+  });
+}
+
+const editable = (el) => el && (el.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName));
+
+document.addEventListener("keydown", (event) => {
+  const fn = /^F([1-9])$/.exec(event.key);
+  if (fn && !event.altKey && !event.ctrlKey && !event.metaKey) {
+    const chosen = config.events[Number(fn[1]) - 1];
+    if (chosen) {
+      event.preventDefault(); // F1 help, F5 reload: the station keeps these keys for its events
+      chooseEvent(chosen.code);
+      refocus();
+    }
+    return;
+  }
+  // A scanner typing while the focus is elsewhere (after a click): catch the characters in the scan field.
+  if (!editable(document.activeElement) && event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    input.value += event.key;
+    input.focus();
+  }
+});
+
+setupUpload({ show, refocus });
+onState(outbox.state());
+chooseEvent(currentEvent);
+if (outbox.size) outbox.flush();
+input.focus();

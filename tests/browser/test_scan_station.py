@@ -1,0 +1,110 @@
+"""The scan station in Chromium, as a clerk with a wedge scanner uses it: fast typing, Enter, no mouse.
+
+Scans made while the network is down wait on the device, are counted on screen and are all recorded,
+each exactly once, when it returns.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from models import ScanEvent
+from tests.browser.conftest import login
+from tests.factories import make_consignment
+from tests.scans.helpers import ago
+
+
+def _items(live_server, count):
+    with live_server.session() as session:
+        items = [make_consignment(session, now=ago(600)).tracking for _ in range(count)]
+        session.commit()
+    return items
+
+
+def _events_by_tracking(live_server, trackings):
+    from models import Consignment
+
+    with live_server.session() as session:
+        rows = session.execute(
+            select(Consignment.tracking, ScanEvent.event, func.count())
+            .join(ScanEvent, ScanEvent.consignment_id == Consignment.id)
+            .where(Consignment.tracking.in_(trackings))
+            .group_by(Consignment.tracking, ScanEvent.event)
+        ).all()
+    return {(tracking, event.value): n for tracking, event, n in rows}
+
+
+def _scan(page, code):
+    # A wedge scanner: the characters as fast as a keyboard can send them, then Enter.
+    page.keyboard.type(code, delay=0)
+    page.keyboard.press("Enter")
+
+
+def _settled(page, count):
+    # Locator waits, not wait_for_function: the page's CSP (rightly) forbids evaluating strings.
+    expect(page.locator("#recent tr[data-result]")).to_have_count(count)
+
+
+def test_wedge_scanner_online_then_offline_then_back(page, context, live_server):
+    items = _items(live_server, 6)
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/scan")
+    expect(page.locator("#scan-input")).to_be_focused()
+    assert "Trạm quét" in page.content()
+
+    for tracking in items[:3]:
+        _scan(page, tracking)
+    _scan(page, items[2])  # the scanner read the same label twice: counted once
+    _settled(page, 3)
+    assert page.locator("#last-result").get_attribute("data-tone") == "ok"
+
+    context.set_offline(True)
+    page.keyboard.press("F3")  # EDE: out of the sorting centre... here, out of the office
+    assert page.locator("button.event[data-event=EDE]").get_attribute("aria-pressed") == "true"
+    expect(page.locator("#scan-input")).to_be_focused()
+    for tracking in items[:3]:
+        _scan(page, f"{tracking[:2]} {tracking[2:5]} {tracking[5:8]} {tracking[8:11]} {tracking[11:]}")
+    page.keyboard.press("F1")
+    for tracking in items[3:]:
+        _scan(page, tracking.lower())
+    expect(page.locator("#queue-count")).to_have_text("6")
+    assert page.locator("#net-state").get_attribute("data-state") == "offline"
+    assert page.locator("#last-result").get_attribute("data-tone") == "warn"
+    assert page.evaluate("JSON.parse(localStorage.getItem('hoatoc.scan-outbox.v1.gdv.32100')).length") == 6
+
+    context.set_offline(False)
+    expect(page.locator("#queue-count")).to_have_text("0", timeout=15_000)
+    _settled(page, 9)
+    assert page.locator("#net-state").get_attribute("data-state") == "online"
+
+    counts = _events_by_tracking(live_server, items)
+    expected = {(t, "EMA"): 1 for t in items} | {(t, "EDE"): 1 for t in items[:3]}
+    assert counts == expected
+    assert page.locator("#recent tr[data-result=rejected]").count() == 0
+
+
+def test_typos_and_missing_details_are_refused_at_once(page, live_server):
+    [tracking] = _items(live_server, 1)
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/scan")
+    wrong = tracking[:10] + str((int(tracking[10]) + 1) % 10) + tracking[11:]
+    _scan(page, wrong)
+    assert page.locator("#last-result").get_attribute("data-tone") == "bad"
+    assert page.locator("#queue-count").text_content() == "0"
+
+    _scan(page, "EMI")  # an event code typed (or scanned from a command sheet) chooses the event
+    assert page.locator("button.event[data-event=EMI]").get_attribute("aria-pressed") == "true"
+    _scan(page, tracking)
+    assert page.locator("#last-result").get_attribute("data-tone") == "bad"
+    expect(page.locator("#emi-receiver")).to_be_focused()
+    page.keyboard.type("Lò Văn Pọm")
+    page.keyboard.press("Enter")
+    expect(page.locator("#scan-input")).to_be_focused()
+    _scan(page, tracking)
+    _settled(page, 1)
+    assert _events_by_tracking(live_server, [tracking]) == {(tracking, "EMI"): 1}
+    assert (
+        "Lò Văn Pọm" not in page.locator("#recent").text_content()
+    )  # the recipient is shown, not the receiver
+    assert "Mường Phăng" in page.locator("#recent").text_content()
