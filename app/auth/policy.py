@@ -47,6 +47,34 @@ def require_body(actor: User, body_code: str | None) -> None:
         raise Forbidden(_("You may only act for your own election body."), {"sender": _("Not your body.")})
 
 
+# --- Duty rosters and inquiries (operations desk) ---------------------------------------------------------
+
+
+def may_manage_duty(actor: User, office_code: str | None) -> bool:
+    """Admins keep every office's roster; a clerk keeps its own office's roster."""
+    return is_admin(actor) or (actor.role == Role.CLERK and actor.office_code == office_code)
+
+
+def require_duty_manager(actor: User, office_code: str | None) -> None:
+    if not may_manage_duty(actor, office_code):
+        raise Forbidden(
+            _("Only the office's own clerks or an administrator may change its duty roster."),
+            {"office": _("Not your office.")},
+        )
+
+
+def may_hold_duty(person: User, office_code: str, *, leadership: bool, higher_offices: Any = ()) -> bool:
+    """Who may be put on duty at an office: its own clerks, administrators anywhere and, for leadership
+    duty, the clerks of the sorting centre(s) above it (the centre's managers lead the offices under it)."""
+    if not person.active:
+        return False
+    if person.role == Role.ADMIN:
+        return True
+    if person.role != Role.CLERK:
+        return False
+    return person.office_code == office_code or (leadership and person.office_code in higher_offices)
+
+
 # --- Scans and bags (post-office clerks) ------------------------------------------------------------------
 
 
