@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
 from flask import Flask, Response
 from flask_smorest import Api as _SmorestApi
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from app.api.schemas import ProblemSchema
@@ -22,7 +24,20 @@ class Api(_SmorestApi):
         # app.errors registers the handlers for the whole application.
         pass
 
+    def _register_responses(self) -> None:
+        """Document every error response as RFC 9457 problem+json, which is what the service sends."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
+
+PROBLEM_JSON = "application/problem+json"
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "Token from POST /api/v1/tokens"}
 
 

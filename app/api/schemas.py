@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_PER_PAGE = 500
+MAX_PAGE = 1_000_000
 
 
 def normalise_text(value: Any) -> Any:
@@ -59,7 +60,8 @@ class PageQuery(InputSchema):
     class Meta:
         unknown = ma.EXCLUDE  # domain filters are declared by subclasses; others are ignored
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    # Bounded so that page * per_page always fits the database's integer offset.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
