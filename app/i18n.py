@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, Domain, format_datetime, refresh
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
@@ -55,6 +55,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "vi"
 
 
+def _remember_language(response: Response) -> Response:
+    """A language chosen with ?lang= stays chosen for the pages that follow (forms, links)."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and request.cookies.get("lang") != asked:
+        response.set_cookie("lang", asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
 def current_language() -> str:
     from flask_babel import get_locale
 
@@ -83,5 +91,6 @@ def init_app(app: Flask) -> Babel:
     # Flask-Babel caches the locale on the app context, which a CLI command or a test may share across
     # requests: choose it afresh for every request.
     app.before_request(refresh)
+    app.after_request(_remember_language)
     app.jinja_env.filters["localtime"] = local_time
     return babel

@@ -115,8 +115,8 @@ def line(title: str, points: Sequence[tuple[str, int]], empty: str) -> str:
 
 
 def strip(title: str, segments: Sequence[tuple[str, int, str]]) -> str:
-    """One stacked bar of counts, (label, count, colour) per segment, with a legend underneath."""
-    width, bar_h = 640, 26
+    """One stacked bar of counts, (label, count, colour) per segment, with a legend of the non-empty ones."""
+    width, bar_h = 480, 28
     total = sum(n for _l, n, _c in segments)
     body: list[str] = []
     x = 0.0
@@ -132,14 +132,17 @@ def strip(title: str, segments: Sequence[tuple[str, int, str]]) -> str:
         x += w
     if total == 0:
         body.append(f'<rect x="0" y="0" width="{width}" height="{bar_h}" fill="{GRID}"/>')
-    legend_x, legend_y = 0.0, bar_h + 18
+    legend_x, legend_y = 0.0, bar_h + 20
     for label, count, colour in segments:
+        if not count:
+            continue
         text = f"{label}: {count}"
-        body.append(f'<rect x="{legend_x:.1f}" y="{legend_y - 10}" width="10" height="10" fill="{colour}"/>')
-        body.append(_text(legend_x + 14, legend_y, text, 11))
-        legend_x += 14 + 6.2 * len(text) + 14
-        if legend_x > width - 120:
-            legend_x, legend_y = 0.0, legend_y + 16
+        advance = 18 + 7.2 * len(text) + 14
+        if legend_x and legend_x + advance > width:
+            legend_x, legend_y = 0.0, legend_y + 20
+        body.append(f'<rect x="{legend_x:.1f}" y="{legend_y - 11}" width="12" height="12" fill="{colour}"/>')
+        body.append(_text(legend_x + 17, legend_y, text, 13))
+        legend_x += advance
     return _svg(width, int(legend_y + 8), title, body)
 
 
