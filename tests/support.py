@@ -28,7 +28,11 @@ USERS = {
 _TOKENS: dict[tuple[str, str], str] = {}
 
 
-def seed_reference_data(session: Session) -> None:
+def seed_reference_data(session: Session, register: bool = True) -> dict[str, str]:
+    """Load the demo reference data and issue a token per seeded user; returns user name -> token.
+
+    ``register`` makes the tokens the ones ``ApiClient`` signs with for this backend (the main test app).
+    """
     demo.load(session, TEST_PASSWORD)
     session.flush()
     from sqlalchemy import select
@@ -36,10 +40,13 @@ def seed_reference_data(session: Session) -> None:
     from models import User
 
     backend = session.get_bind().dialect.name
+    tokens = {}
     for name, username in USERS.items():
         user = session.scalar(select(User).where(User.username == username))
-        raw, _token = issue_token(session, user, timedelta(days=30))
-        _TOKENS[(backend, name)] = raw
+        tokens[name], _token = issue_token(session, user, timedelta(days=30))
+        if register:
+            _TOKENS[(backend, name)] = tokens[name]
+    return tokens
 
 
 def token_for(app: Flask, name: str) -> str:

@@ -88,7 +88,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     app = build_app(f"sqlite:///{path}")
     with app.app_context():
         migrate.upgrade(get_database(app).engine)
-        seed_reference_data(db.session)
+        seed_reference_data(db.session, register=False)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     live = LiveServer(app, server)
