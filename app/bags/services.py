@@ -184,7 +184,7 @@ def _active_bags(session: Session, consignment_ids: list[int], this_bag: int) ->
             BagItem.consignment_id.in_(consignment_ids), BagItem.active.is_(True), BagItem.bag_id != this_bag
         )
     )
-    return dict(rows.tuples())
+    return dict(rows.all())  # dict(result) would read it as a mapping
 
 
 def _insert_items(session: Session, actor: User, bag: Bag, new: list[Consignment], now: datetime) -> None:

@@ -90,7 +90,9 @@ class Applier:
 
     def apply_all(self, changes: Sequence[Change]) -> None:
         open_kinds = unresolved_alerts(self.session, [c.consignment.id for c in changes])
-        with force_locale("vi"):
+        # No flush half-way (a deadline lookup would write the first item alone): the caller flushes
+        # every consignment in one executemany at the end.
+        with force_locale("vi"), self.session.no_autoflush:
             for change in changes:
                 self.apply(change, open_kinds.get(change.consignment.id, {}))
 

@@ -191,11 +191,10 @@ class _Batch:
 
     def _settle_races(self, lost: list[dict[str, Any]]) -> None:
         """Rows another transaction inserted first: a retry of the same scan, or an id reused."""
-        stored = dict(
-            self.session.execute(
-                select(ScanEvent.id, ScanEvent.fingerprint).where(ScanEvent.id.in_([r["id"] for r in lost]))
-            ).tuples()
+        rows = self.session.execute(
+            select(ScanEvent.id, ScanEvent.fingerprint).where(ScanEvent.id.in_([r["id"] for r in lost]))
         )
+        stored = dict(rows.all())  # dict(result) would read it as a mapping
         for row in lost:
             out = self.owner[row["id"]]
             out.recorded -= 1

@@ -67,3 +67,16 @@ def open_alerts(session: Session, consignment: Consignment, kind: str | None = N
 def refreshed(session: Session, consignment: Consignment) -> Consignment:
     session.expire_all()
     return session.get_one(Consignment, consignment.id)
+
+
+def consignment(session: Session, **overrides: Any) -> Consignment:
+    """A consignment made with the factory and committed.
+
+    Under the test harness a commit only releases a savepoint (the test still rolls everything back),
+    but it keeps the data when a request that fails rolls back the shared session.
+    """
+    from tests.factories import make_consignment
+
+    made = make_consignment(session, **{"now": ago(600), **overrides})
+    session.commit()
+    return made

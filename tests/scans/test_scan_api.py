@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from app.db import get_database
 from models import Alert, AuditEntry, Status
 from models.base import utcnow
-from tests.factories import make_consignment
+from tests.factories import make_consignment as make
 from tests.scans.helpers import (
     ago,
+    consignment,
     event_count,
     events_of,
     open_alerts,
@@ -21,16 +21,16 @@ from tests.scans.helpers import (
     results,
     scan,
 )
-from tests.support import assert_problem
+from tests.support import QueryCounter, assert_problem
 
 
 @pytest.fixture
 def item(session):
-    return make_consignment(session, now=ago(600))
+    return consignment(session)
 
 
 def test_the_same_batch_twice_is_all_duplicate_and_nothing_doubles(api, session, item):
-    other = make_consignment(session, now=ago(600))
+    other = consignment(session)
     batch = [
         scan(item.tracking, "EMA", ago(300)),
         scan(other.tracking, "EMA", ago(299)),
@@ -135,7 +135,7 @@ def test_moving_after_delivery_and_acceptance_after_arrival_are_flagged(api, ses
     results(post_scans(api, "admin", [scan(item.tracking, "EMA", ago(60), office="32100")]))
     kinds = [a.data["anomaly"] for a in open_alerts(session, item, "sequence_anomaly")]
     assert kinds == ["accepted_after_moving"]
-    other = make_consignment(session, now=ago(600))
+    other = consignment(session)
     results(
         post_scans(
             api, "admin", [scan(other.tracking, "EMI", ago(60), office="32000", details={"receiver": "A"})]
@@ -147,8 +147,8 @@ def test_moving_after_delivery_and_acceptance_after_arrival_are_flagged(api, ses
 
 
 def test_a_mixed_batch_stores_the_good_and_names_what_is_wrong_with_the_rest(api, session, item):
-    cancelled = make_consignment(session, now=ago(600), status=Status.CANCELLED, cancelled_at=ago(100))
-    good_too = make_consignment(session, now=ago(600))
+    cancelled = consignment(session, status=Status.CANCELLED, cancelled_at=ago(100))
+    good_too = consignment(session)
     batch = [
         scan(item.tracking, "EMA", ago(20)),
         scan("EB000000005VN", "EMA", ago(20)),  # well-formed, never registered
@@ -237,7 +237,7 @@ def test_a_scan_off_the_route_flags_misrouted_until_it_is_back(api, session, ite
 
 
 def test_a_scan_before_registration_is_a_clock_error(api, session):
-    fresh = make_consignment(session, now=ago(5))
+    fresh = consignment(session, now=ago(5))
     [result] = results(post_scans(api, "clerk", [scan(fresh.tracking, "EMA", ago(24 * 60))]))
     assert result["result"] == "rejected"
     assert "at" in result["errors"]
@@ -282,18 +282,11 @@ def test_a_batch_is_audited_once(api, session, item):
 
 
 def test_five_hundred_scans_take_a_handful_of_statements(app, api, session):
-    items = [make_consignment(session, now=ago(600)) for _ in range(500)]
+    items = [make(session, now=ago(600)) for _ in range(500)]
+    session.commit()
     batch = [scan(c.tracking, "EMA", ago(30)) for c in items]
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement.split()[0] + " " + statement[:80])
-
-    engine = get_database(app).engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with QueryCounter(app) as queries:
         out = results(post_scans(api, "clerk", batch))
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert {r["result"] for r in out} == {"recorded"}
-    assert len(statements) <= 14, "\n".join(statements)
+    # Sign-in, consignments, events, offices, insert, alerts, deadline, update, flags, audit.
+    assert queries.count <= 12, "\n".join(s[:90] for s in queries.statements)
