@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.services import create_user, set_password
 from app.reference.services import import_bodies, import_offices
+from app.serials.services import ensure_block
 from models import Role, User
 
 SORTING_CENTRE = "32000"
@@ -92,6 +93,8 @@ def load(session: Session, password: str | None = None) -> dict[str, str]:
     """Create or update the demo data; returns username -> password (new passwords every run)."""
     import_offices(session, None, offices_csv())
     import_bodies(session, None, bodies_csv())
+    # Numbers for election documents, so that the demo can register at once (a block from Vietnam Post in real life).
+    ensure_block(session, None, "EB", 1, 999_999)
     passwords: dict[str, str] = {}
     for username, role, office, body, full_name in DEMO_USERS:
         secret = password or secrets.token_urlsafe(9)

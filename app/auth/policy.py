@@ -6,6 +6,7 @@ Every domain asks here; nothing else compares roles. Functions answer a yes/no q
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -113,3 +114,91 @@ def require_bag_destination(actor: User, bag: Any) -> None:
             _("Only the clerks of the bag's destination office may open it."),
             {"office": _("Not your office.")},
         )
+
+
+# --- Consignments (registration, visibility, confidentiality) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsignmentScope:
+    """Which consignments a user may see; the query layer turns it into SQL.
+
+    ``everything`` for admins; ``body``: sent by or to that body (board); ``office``: originating at,
+    destined to or routed through that office (clerk); ``origin_office``: originating there (printer).
+    """
+
+    everything: bool = False
+    body: str | None = None
+    office: str | None = None
+    origin_office: str | None = None
+
+
+def consignment_scope(actor: User) -> ConsignmentScope:
+    if is_admin(actor):
+        return ConsignmentScope(everything=True)
+    if actor.role == Role.BOARD:
+        return ConsignmentScope(body=actor.body_code)
+    if actor.role == Role.CLERK:
+        return ConsignmentScope(office=actor.office_code)
+    if actor.role == Role.PRINTER:
+        return ConsignmentScope(origin_office=actor.office_code)
+    return ConsignmentScope()
+
+
+def may_see_consignment(actor: User, consignment: Any) -> bool:
+    scope = consignment_scope(actor)
+    if scope.everything:
+        return True
+    if scope.body is not None:
+        return scope.body in (consignment.sender_code, consignment.recipient_code)
+    if scope.office is not None:
+        return scope.office in (consignment.origin_code, consignment.destination_code) or scope.office in (
+            consignment.route or []
+        )
+    return scope.origin_office is not None and scope.origin_office == consignment.origin_code
+
+
+def may_read_classified_title(actor: User, consignment: Any) -> bool:
+    """A classified document's title: admins and the sending and receiving bodies only."""
+    if is_admin(actor):
+        return True
+    return actor.role == Role.BOARD and actor.body_code in (
+        consignment.sender_code,
+        consignment.recipient_code,
+    )
+
+
+def counter_office(actor: User) -> str | None:
+    """The office whose counter a clerk registers at (the default origin of what they register)."""
+    return actor.office_code if actor.role == Role.CLERK else None
+
+
+def require_register_consignment(actor: User, sender_code: str, origin_code: str) -> None:
+    """Boards register for their own body; clerks what is handed in at their own counter."""
+    if is_admin(actor):
+        return
+    if actor.role == Role.BOARD:
+        require_body(actor, sender_code)
+        return
+    if actor.role == Role.CLERK:
+        if actor.office_code != origin_code:
+            raise Forbidden(
+                _("Clerks register only what is handed in at their own counter."),
+                {"origin": _("Not your office.")},
+            )
+        return
+    raise Forbidden(_("Your role may not register consignments."))
+
+
+def may_cancel_consignment(actor: User, consignment: Any) -> bool:
+    """The sender's board, the clerks of the origin office, admins."""
+    if is_admin(actor):
+        return True
+    if actor.role == Role.BOARD:
+        return actor.body_code == consignment.sender_code
+    return actor.role == Role.CLERK and actor.office_code == consignment.origin_code
+
+
+def may_register_consignments(actor: User) -> bool:
+    """Whether the role registers at all (the form, the CSV import); which sender and office is checked above."""
+    return actor.role in (Role.ADMIN, Role.BOARD, Role.CLERK)

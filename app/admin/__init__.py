@@ -1,0 +1,1 @@
+"""Administration: one page linking to the admin pages that this installation has."""

@@ -1,0 +1,177 @@
+"""Web: register (one document to many bodies), list, follow and cancel consignments, import a CSV file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from werkzeug.wrappers import Response
+
+from app import db, s10
+from app.api.pagination import paginate
+from app.auth import policy
+from app.consignments import forms, imports, present, queries, services, vocab
+from app.consignments.schemas import FLAGS, DispatchIn
+from app.errors import Forbidden, Invalid, flatten_errors
+from models import Role, Status
+
+bp = Blueprint("consignment_pages", __name__)
+PER_PAGE = 50
+
+
+@bp.app_template_filter("tracking_group")
+def _tracking_group(tracking: str) -> str:
+    return s10.group(tracking)
+
+
+@bp.app_context_processor
+def _vocabulary() -> dict[str, Any]:
+    return {"consignment_words": vocab}
+
+
+def _require_registrar() -> None:
+    if not policy.may_register_consignments(current_user):
+        raise Forbidden(_("Your role may not register consignments."))
+
+
+@bp.route("/consignments/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response | tuple[str, int]:
+    """One document to one or many recipients; the numbers are shown on the dispatch page afterwards."""
+    _require_registrar()
+    options = forms.choices(db.session, current_user)
+    if request.method == "GET":
+        return render_template("consignments/new.html", options=options, form={}, chosen=set(),
+                               errors=[], form_key=forms.new_form_key())  # fmt: skip
+    body = forms.dispatch_body(request.form, current_user, options)
+    try:
+        if not body.get("recipients"):
+            raise Invalid(errors={"recipients": [_("Choose at least one recipient.")]})
+        data = DispatchIn().load(body)
+        result = services.register_dispatch(db.session, current_user, data, prefix=_prefix())
+    except (ValidationError, Invalid) as exc:
+        errors = flatten_errors(exc.messages) if isinstance(exc, ValidationError) else exc.errors
+        bodies = {b.code: b for _kind, group in options.bodies_by_kind for b in group}
+        chosen = {r for r in body.get("recipients", []) if isinstance(r, str)}
+        return render_template(
+            "consignments/new.html",
+            options=options,
+            form=request.form,
+            chosen=chosen,
+            errors=forms.error_lines(errors, body, bodies),
+            form_key=request.form.get("form_key") or forms.new_form_key(),
+        ), 422
+    count = len(result.items)
+    if result.created:
+        flash(_("%(n)d consignment(s) registered.", n=count), "success")
+    else:
+        flash(_("This form was already sent: here is what it registered."), "info")
+    return redirect(url_for("consignment_pages.dispatch", dispatch_id=result.dispatch.id))
+
+
+@bp.route("/dispatches/<int:dispatch_id>")
+@login_required
+def dispatch(dispatch_id: int) -> str:
+    found, consignments = queries.get_dispatch(db.session, current_user, dispatch_id)
+    view = present.dispatch_out(current_user, found, consignments)
+    label_station = "label_pages.station" in current_app.view_functions
+    return render_template("consignments/dispatch.html", dispatch=view, label_station=label_station)
+
+
+@bp.route("/consignments")
+@login_required
+def index() -> str:
+    filters = _list_filters()
+    query = queries.list_query(db.session, current_user, filters)
+    page = paginate(db.session, query, filters["page"], PER_PAGE)
+    items = present.list_out(db.session, current_user, page["items"])
+    pages = max(1, -(-page["total"] // PER_PAGE))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("consignments/index.html", items=items, page=page, pages=pages, args=args,
+                           statuses=list(Status), flags=FLAGS, filters=filters)  # fmt: skip
+
+
+def _list_filters() -> dict[str, Any]:
+    args = request.args
+    filters: dict[str, Any] = {"q": args.get("q", "").strip()[:64] or None}
+    status, flag = args.get("status", ""), args.get("flag", "")
+    filters["status"] = [status] if status in {s.value for s in Status} else None
+    filters["flag"] = [flag] if flag in FLAGS else None
+    dispatch_id = args.get("dispatch", "")
+    filters["dispatch"] = int(dispatch_id) if dispatch_id.isdigit() else None
+    direction = args.get("direction")
+    if current_user.role == Role.BOARD and direction in ("sent", "received"):
+        filters["sender" if direction == "sent" else "recipient"] = current_user.body_code
+    page = args.get("page", "1")
+    filters["page"] = int(page) if page.isdigit() and int(page) > 0 else 1
+    return filters
+
+
+@bp.route("/consignments/<tracking>")
+@login_required
+def detail(tracking: str) -> str | Response:
+    consignment = queries.get_visible(db.session, current_user, tracking)
+    if tracking != consignment.tracking:
+        return redirect(url_for("consignment_pages.detail", tracking=consignment.tracking))
+    view = present.consignment_out(db.session, current_user, consignment)
+    may_cancel = consignment.status == Status.REGISTERED and policy.may_cancel_consignment(
+        current_user, consignment
+    )
+    return render_template(
+        "consignments/detail.html", c=view, may_cancel=may_cancel, classified=consignment.classified
+    )
+
+
+@bp.route("/consignments/<tracking>/cancel", methods=["POST"])
+@login_required
+def cancel(tracking: str) -> Response:
+    reason = request.form.get("reason", "").strip()[:500] or None
+    consignment = services.cancel_consignment(db.session, current_user, tracking, reason)
+    flash(_("Registration %(tracking)s cancelled.", tracking=s10.group(consignment.tracking)), "success")
+    return redirect(url_for("consignment_pages.detail", tracking=consignment.tracking))
+
+
+@bp.route("/consignments/import", methods=["GET", "POST"])
+@login_required
+def upload() -> str | tuple[str, int]:
+    _require_registrar()
+    options = forms.choices(db.session, current_user)
+    context: dict[str, Any] = {"options": options, "errors": [], "result": None, "form": request.form}
+    if request.method == "GET":
+        return render_template("consignments/import.html", **context)
+    file = request.files.get("file")
+    try:
+        if file is None or not file.filename:
+            raise Invalid(errors={"file": [_("Choose a CSV file.")]})
+        context["result"] = imports.import_csv(
+            db.session,
+            current_user,
+            file.read(),
+            sender=request.form.get("sender") or None,
+            origin=request.form.get("origin") or None,
+            prefix=_prefix(),
+        )
+    except Invalid as exc:
+        context["errors"] = _import_errors(exc)
+        return render_template("consignments/import.html", **context), 422
+    return render_template("consignments/import.html", **context)
+
+
+def _import_errors(exc: Invalid) -> list[tuple[str, str, str]]:
+    """(row, column, messages), in row order: 'row 7.recipient' -> ('7', 'recipient', ...)."""
+    lines = []
+    for path, messages in exc.errors.items():
+        place, _dot, column = path.partition(".")
+        row = place[4:] if place.startswith("row ") else ""
+        lines.append((row, column or ("" if row else place), "; ".join(messages)))
+    lines.sort(key=lambda line: (int(line[0]) if line[0].isdigit() else 0, line[1]))
+    if not lines and exc.detail:
+        lines.append(("", "", str(exc.detail)))
+    return lines
+
+
+def _prefix() -> str:
+    return str(current_app.config["SERIAL_PREFIX"])

@@ -1,0 +1,1 @@
+"""Registration of consignments, dispatches, CSV imports; serial blocks; S10 numbers."""
