@@ -76,6 +76,36 @@ def may_hold_duty(person: User, office_code: str, *, leadership: bool, higher_of
     return person.office_code == office_code or (leadership and person.office_code in higher_offices)
 
 
+def may_ask_about_consignments(actor: User) -> bool:
+    """Roles that may open inquiries at all (printers only print)."""
+    return actor.role in (Role.ADMIN, Role.BOARD, Role.CLERK)
+
+
+def may_open_inquiry(actor: User, consignment: Any) -> bool:
+    """The sending or receiving body's board users, clerks who see the item, admins."""
+    if not may_ask_about_consignments(actor):
+        return False
+    if actor.role == Role.BOARD:
+        return actor.body_code in (consignment.sender_code, consignment.recipient_code)
+    return may_see_consignment(actor, consignment)
+
+
+def may_see_inquiry(actor: User, inquiry: Any) -> bool:
+    """Admins all; clerks those routed to their office (and those they asked); boards those on their items."""
+    if is_admin(actor) or inquiry.asked_by_id == actor.id:
+        return True
+    if actor.role == Role.CLERK:
+        return actor.office_code == inquiry.office_code
+    if actor.role == Role.BOARD:
+        return actor.body_code in (inquiry.consignment.sender_code, inquiry.consignment.recipient_code)
+    return False
+
+
+def may_answer_inquiry(actor: User, inquiry: Any) -> bool:
+    """The clerks of the office the inquiry was routed to, and admins."""
+    return is_admin(actor) or (actor.role == Role.CLERK and actor.office_code == inquiry.office_code)
+
+
 # --- Scans and bags (post-office clerks) ------------------------------------------------------------------
 
 

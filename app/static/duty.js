@@ -48,5 +48,7 @@
     wireConfirmations();
     updateCountdowns();
     window.setInterval(updateCountdowns, 30000);
+    // Lets a page (or a test) ask for an update now instead of waiting for the next tick.
+    document.addEventListener("duty:tick", updateCountdowns);
   });
 })();

@@ -18,6 +18,7 @@ MENU: list[tuple[str, object, frozenset[Role]]] = [
     ("label_pages.station", _l("Label station"), frozenset({Role.ADMIN, Role.PRINTER})),
     ("alert_pages.index", _l("Alerts"), frozenset({Role.ADMIN, Role.BOARD, Role.CLERK})),
     ("duty_pages.index", _l("Duty roster"), frozenset({Role.ADMIN, Role.CLERK})),
+    ("inquiry_pages.index", _l("Inquiries"), frozenset({Role.ADMIN, Role.BOARD, Role.CLERK})),
     ("admin_pages.index", _l("Administration"), frozenset({Role.ADMIN})),
 ]
 
