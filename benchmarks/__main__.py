@@ -29,9 +29,8 @@ BENCHMARKS = ("labels", "dispatch", "scans", "tracking", "sweep")
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        model = next(
-            ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")
-        )  # noqa: SIM115
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        model = next(ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name"))
     except (OSError, StopIteration):
         model = cpu
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
