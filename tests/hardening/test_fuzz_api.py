@@ -21,7 +21,10 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 def _fuzz(operation, headers):
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
     )
     def run(case):
         case.call_and_validate(headers=headers, checks=CHECKS)
