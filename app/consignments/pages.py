@@ -20,6 +20,7 @@ from models import Role, Status
 
 bp = Blueprint("consignment_pages", __name__)
 PER_PAGE = 50
+MAX_PAGE = 1_000_000  # beyond any real list; keeps the SQL offset within range
 
 
 @bp.app_template_filter("tracking_group")
@@ -54,6 +55,8 @@ def new() -> str | Response | tuple[str, int]:
         result = services.register_dispatch(db.session, current_user, data, prefix=_prefix())
     except (ValidationError, Invalid) as exc:
         errors = flatten_errors(exc.messages) if isinstance(exc, ValidationError) else exc.errors
+        if not body.get("sender") and "sender" not in errors:  # named now, not after the next attempt
+            errors = {"sender": [_("Give the code of the sending election body.")], **errors}
         bodies = {b.code: b for _kind, group in options.bodies_by_kind for b in group}
         chosen = {r for r in body.get("recipients", []) if isinstance(r, str)}
         return render_template(
@@ -101,12 +104,12 @@ def _list_filters() -> dict[str, Any]:
     filters["status"] = [status] if status in {s.value for s in Status} else None
     filters["flag"] = [flag] if flag in FLAGS else None
     dispatch_id = args.get("dispatch", "")
-    filters["dispatch"] = int(dispatch_id) if dispatch_id.isdigit() else None
+    filters["dispatch"] = int(dispatch_id) if dispatch_id.isdigit() and int(dispatch_id) < 2**31 else None
     direction = args.get("direction")
     if current_user.role == Role.BOARD and direction in ("sent", "received"):
         filters["sender" if direction == "sent" else "recipient"] = current_user.body_code
     page = args.get("page", "1")
-    filters["page"] = int(page) if page.isdigit() and int(page) > 0 else 1
+    filters["page"] = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     return filters
 
 

@@ -1,4 +1,5 @@
-"""Several OS processes registering at once draw distinct numbers, with none skipped and none doubled.
+"""Several OS processes registering at once draw distinct numbers, with none skipped and none doubled,
+and the same reference posted by all of them at once registers one consignment.
 
 Real commits on the test database (marked ``committing``): a serial prefix of its own (EZ) and clean-up
 of everything the workers made, so the rest of the suite never sees it.
@@ -79,9 +80,12 @@ def test_concurrent_processes_get_distinct_consecutive_numbers(app, ez_block):
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
-    issued = [t for output in outputs for t in output]
+    shared = [o["shared"] for o in outputs]
+    assert sorted(status for status, _t in shared) == [200] * (PROCESSES - 1) + [201]  # one registration
+    assert len({tracking for _s, tracking in shared}) == 1  # ... and every worker was given its number
+    issued = [shared[0][1]] + [t for output in outputs for t in output["trackings"]]
     per_process = SINGLES + 3 * DISPATCHES
-    assert [len(o) for o in outputs] == [per_process] * PROCESSES
+    assert [len(o["trackings"]) for o in outputs] == [per_process] * PROCESSES
     assert len(set(issued)) == len(issued)  # none doubled
     serials = sorted(s10.Parsed.of(t).serial for t in issued)
     assert serials == list(range(FIRST, FIRST + len(issued)))  # none skipped

@@ -131,6 +131,13 @@ def test_clerk_registers_at_the_counter_for_any_sender(app, session):
     html = client.get("/consignments/new").get_data(as_text=True)
     assert "32100" in html
     assert 'name="origin"' not in html  # the counter is fixed
+    incomplete = client.post(
+        "/consignments/new", data={**form_fields(client), "urgency": "flash", "all_communes": "1"}
+    )
+    assert incomplete.status_code == 422
+    shown = incomplete.get_data(as_text=True)
+    assert "<strong>Nơi gửi</strong>" in shown  # every missing field named at once
+    assert "<strong>Số văn bản</strong>" in shown
     data = [*document(**form_fields(client), sender="UBBC-MUONGNHE").items(), ("recipients", "UBBC-DIENBIEN")]
     response = client.post("/consignments/new", data=MultiDict(data))
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -183,6 +190,14 @@ def test_list_pages_through_many(app, session):
     assert 'rel="next"' in first
     second = client.get("/consignments?page=2").get_data(as_text=True)
     assert 'rel="prev"' in second
+    for odd in (
+        "page=99999999999999999999",
+        "dispatch=99999999999999999999",
+        "page=-1",
+        "status=lost",
+        "flag=x",
+    ):
+        assert client.get(f"/consignments?{odd}").status_code == 200
 
 
 def test_other_bodies_consignments_are_not_found(app, session):
