@@ -20,6 +20,7 @@ from app.auth.policy import may_manage_duty
 from app.duty import desk, services
 from app.duty.forms import ShiftForm
 from app.duty.labels import kind_label
+from app.duty.schemas import FIRST_DAY, LAST_DAY
 from app.duty.week import copy_previous_week, local_midnight, monday_of, week_grid
 from app.errors import DomainError, NotFound
 from models import Office, OfficeKind, User
@@ -42,10 +43,14 @@ def _default_office(user: User) -> str | None:
 
 
 def _week_arg(raw: str | None) -> date:
+    """The Monday of the week asked for; this week when nothing (or nothing sensible) is asked."""
     try:
-        return monday_of(date.fromisoformat(raw)) if raw else monday_of(utcnow().astimezone(LOCAL_TZ).date())
+        asked = date.fromisoformat(raw) if raw else None
     except ValueError:
-        return monday_of(utcnow().astimezone(LOCAL_TZ).date())
+        asked = None
+    if asked is None or not FIRST_DAY <= asked <= LAST_DAY:
+        asked = utcnow().astimezone(LOCAL_TZ).date()
+    return monday_of(asked)
 
 
 def _new_shift_form(office: Office, monday: date) -> ShiftForm:
@@ -118,7 +123,7 @@ def add_shift() -> tuple[str, int] | Response:
     office = _office_or_404(request.form.get("office"))
     monday = _week_arg(request.form.get("week"))
     form = _new_shift_form(office, monday)
-    if not form.validate():
+    if not form.validate() or not all(_in_range(f.data) for f in (form.starts_at, form.ends_at)):
         flash(_("Check the fields marked below."), "error")
         return _render(office, monday, form, 422)
     try:
@@ -138,6 +143,10 @@ def add_shift() -> tuple[str, int] | Response:
         return _render(office, monday, form, exc.status)
     flash(_("Shift added."), "success")
     return _back(office.code, monday)
+
+
+def _in_range(value: datetime | None) -> bool:
+    return value is not None and FIRST_DAY <= value.date() <= LAST_DAY
 
 
 def _aware(value: datetime | None) -> datetime:

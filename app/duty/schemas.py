@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import marshmallow as ma
@@ -13,6 +13,30 @@ from models.duty import MAX_SHIFT, DutyKind
 
 KINDS = [k.value for k in DutyKind]
 MAX_GAP_WINDOW = timedelta(days=31)
+# Rosters are for this century: a year 1 or 9999 is a typing mistake, and at the ends of the calendar
+# converting to UTC or adding a week would overflow.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+class RosterTime(LocalDateTime):
+    """A LocalDateTime between 2000 and 2099; anything else is a field error, never an overflow."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        try:
+            parsed = super()._deserialize(value, attr, data, **kwargs)
+        except OverflowError as exc:
+            raise ma.ValidationError(_("Give a date between 2000 and 2099.")) from exc
+        if not FIRST_DAY <= parsed.date() <= LAST_DAY:
+            raise ma.ValidationError(_("Give a date between 2000 and 2099."))
+        return parsed
+
+
+class RosterDate(fields.Date):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DAY <= parsed <= LAST_DAY:
+            raise ma.ValidationError(_("Give a date between 2000 and 2099."))
+        return parsed
 
 
 class DutyShiftBody(InputSchema):
@@ -21,10 +45,8 @@ class DutyShiftBody(InputSchema):
         required=True, validate=validate.Length(min=1, max=64), metadata={"description": "username"}
     )
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    starts_at = LocalDateTime(
-        required=True, metadata={"description": "RFC 3339; no offset means Vietnam time"}
-    )
-    ends_at = LocalDateTime(
+    starts_at = RosterTime(required=True, metadata={"description": "RFC 3339; no offset means Vietnam time"})
+    ends_at = RosterTime(
         required=True, metadata={"description": "exclusive: a shift ending at 14:00 is not on duty at 14:00"}
     )
     note = fields.String(
@@ -47,9 +69,9 @@ class DutyShiftBody(InputSchema):
 
 class DutyQuery(PageQuery):
     office = fields.String(validate=validate.Length(max=32))
-    at = LocalDateTime(metadata={"description": "who is on duty at this instant (default: now)"})
-    from_ = LocalDateTime(data_key="from", metadata={"description": "shifts overlapping [from, to)"})
-    to = LocalDateTime()
+    at = RosterTime(metadata={"description": "who is on duty at this instant (default: now)"})
+    from_ = RosterTime(data_key="from", metadata={"description": "shifts overlapping [from, to)"})
+    to = RosterTime()
     kind = fields.String(validate=validate.OneOf(KINDS))
     user = fields.String(validate=validate.Length(max=64))
 
@@ -62,8 +84,8 @@ class DutyQuery(PageQuery):
 
 
 class GapQuery(PageQuery):
-    from_ = LocalDateTime(data_key="from", required=True)
-    to = LocalDateTime(required=True)
+    from_ = RosterTime(data_key="from", required=True)
+    to = RosterTime(required=True)
     office = fields.String(validate=validate.Length(max=32))
     kind = fields.String(validate=validate.OneOf(KINDS))
     required = fields.Boolean(
@@ -81,7 +103,7 @@ class GapQuery(PageQuery):
 
 class CopyWeekBody(InputSchema):
     office = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    week = fields.Date(
+    week = RosterDate(
         required=True, metadata={"description": "a day of the week to fill (its Monday is used)"}
     )
 

@@ -28,10 +28,12 @@ KIND_ORDER = {DutyKind.SHIFT: 0, DutyKind.OPERATIONS: 1, DutyKind.LEADERSHIP: 2}
 # When nobody is on duty at an office, its sorting centre's operations and leadership duty answer for it.
 FALLBACK_KINDS = (DutyKind.OPERATIONS, DutyKind.LEADERSHIP)
 MAX_LEVELS = 5  # offices above offices: a guard against a parent cycle in the reference data
+MAX_ID = 2**31 - 1
 
 
 def get_shift(session: Session, shift_id: int) -> DutyShift:
-    shift = session.get(DutyShift, shift_id)
+    # Ids are 32-bit in PostgreSQL: a larger number is unknown, not an out-of-range database error.
+    shift = session.get(DutyShift, shift_id) if 0 < shift_id <= MAX_ID else None
     if shift is None:
         raise NotFound(_("No duty shift %(id)s.", id=shift_id), {"id": _("Unknown duty shift.")})
     return shift

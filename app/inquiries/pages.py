@@ -23,6 +23,7 @@ from models.inquiries import MAX_TEXT, InquiryState
 
 bp = Blueprint("inquiry_pages", __name__)
 PER_PAGE = 50
+MAX_PAGE = 1_000_000  # beyond, the SQL offset would overflow
 FILTERS = ("all", "open", "answered")
 
 
@@ -60,7 +61,7 @@ def _render(status: int = 200, **extra: Any) -> tuple[str, int]:
     query = services.inquiries_query(
         user, None if state == "all" else InquiryState(state), None, consignment_id
     )
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     context: dict[str, Any] = {
         "listing": paginate(db.session, query, page, PER_PAGE),
         "state": state,

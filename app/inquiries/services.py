@@ -29,6 +29,8 @@ from models import Alert, AlertKind, AlertState, Consignment, User
 from models.base import utcnow
 from models.inquiries import ANSWER_WITHIN, MAX_TEXT, Inquiry, InquiryState
 
+MAX_ID = 2**31 - 1
+
 
 def cause_key(inquiry_id: int) -> str:
     return f"inquiry:{inquiry_id}"
@@ -86,7 +88,8 @@ def open_inquiry(
 
 
 def get_inquiry(session: Session, actor: User, inquiry_id: int) -> Inquiry:
-    inquiry = session.get(Inquiry, inquiry_id)
+    # Ids are 32-bit in PostgreSQL: a larger number is unknown, not an out-of-range database error.
+    inquiry = session.get(Inquiry, inquiry_id) if 0 < inquiry_id <= MAX_ID else None
     if inquiry is None or not may_see_inquiry(actor, inquiry):
         raise NotFound(_("No inquiry %(id)s.", id=inquiry_id), {"id": _("Unknown inquiry.")})
     return inquiry

@@ -211,3 +211,33 @@ def test_gap_queries_are_checked(api):
         422,
         "query.office",
     )
+
+
+def test_times_outside_this_century_are_field_errors_not_overflows(api, session):
+    before = _count(session)
+    for starts, ends in (
+        ("0001-01-01T00:00:00", "0001-01-01T05:00:00"),
+        ("9999-12-31T10:00", "9999-12-31T12:00"),
+    ):
+        body = assert_problem(
+            api.as_("admin").post("/api/v1/duty", json=_body(starts_at=starts, ends_at=ends)), 422
+        )
+        assert set(body["errors"]) == {"starts_at", "ends_at"}
+    assert_problem(api.as_("admin").get("/api/v1/duty?at=0001-01-01T00:00"), 422, "query.at")
+    assert_problem(api.as_("admin").get("/api/v1/duty/gaps?from=9999-12-30&to=9999-12-31"), 422, "query.from")
+    for week in ("0001-01-01", "9999-12-31"):
+        assert_problem(
+            api.as_("admin").post("/api/v1/duty/copy-week", json={"office": "32100", "week": week}),
+            422,
+            "week",
+        )
+    assert _count(session) == before
+
+
+def test_ids_beyond_the_database_range_are_unknown(api):
+    assert_problem(api.as_("admin").get("/api/v1/duty/243259121582517824"), 404)
+    assert_problem(api.as_("admin").delete("/api/v1/duty/243259121582517824"), 404)
+    assert_problem(api.as_("admin").get("/api/v1/inquiries/243259121582517824"), 404)
+    assert_problem(
+        api.as_("admin").post("/api/v1/inquiries/243259121582517824/answer", json={"answer": "x"}), 404
+    )

@@ -229,3 +229,25 @@ def test_countdown_words(app):
     with app.test_request_context("/?lang=en"):
         assert countdown_text(due, due - timedelta(hours=2, minutes=5)) == "2 h 05 min left"
         assert countdown_text(due, due) == "overdue by 0 min"
+
+
+def test_odd_page_parameters_fall_back_instead_of_failing(client, session):
+    login(client, "admin")
+    for query in ("week=0001-01-01", "week=9999-12-31", "week=soon", "q=%25%25%25"):
+        _page(client, f"/duty?{query}")
+    assert client.get("/duty?office=nope").status_code == 404
+    _page(client, "/inquiries?page=99999999999999999999&state=lost")
+    html = _page(client, "/duty")
+    response = client.post(
+        "/duty/shifts",
+        data={
+            "csrf_token": _csrf(html),
+            "office": "32100",
+            "user": "gdv.32100",
+            "kind": "shift",
+            "starts_at": "0001-01-01T00:00",
+            "ends_at": "0001-01-01T05:00",
+        },
+    )
+    assert response.status_code == 422
+    assert session.scalars(select(DutyShift)).all() == []
