@@ -51,6 +51,9 @@ class CheckResult:
     opened: int = 0
     resolved: int = 0
 
+    def __str__(self) -> str:  # the sweep prints it
+        return f"{self.opened} opened, {self.resolved} resolved"
+
 
 def find_gaps(
     session: Session,
