@@ -1,10 +1,11 @@
 """Dispatch registration throughput beside the floor of raw batched inserts, on SQLite and PostgreSQL.
 
-    python -m benchmarks.bench_dispatch [--postgres URL] [--recipients 1000] [--rounds 5]
+    python -m benchmarks.bench_dispatch [--postgres URL] [--no-postgres] [--recipients 1000] [--rounds 5]
+    python -m benchmarks dispatch        (the same, in the table of every benchmark)
 
-For each backend, in a scratch database (a temporary SQLite file; for PostgreSQL a database whose name
-contains "bench", whose public schema is dropped and recreated: default hoatoc_bench), with the demo data
-plus RECIPIENTS extra bodies:
+For each backend, in a scratch database (a temporary SQLite file; on the PostgreSQL server of URL, default
+$HOATOC_BENCH_POSTGRES_URL or the local server, a database created for the run and dropped after it), with
+the demo data plus RECIPIENTS extra bodies:
 - figure: consignments per second of one RECIPIENTS-recipient dispatch, end to end through the real
   application (POST /api/v1/dispatches with a bearer token, JSON in and out, commit), best of ROUNDS;
   the service call alone (register_dispatch + commit) is shown beside it;
@@ -20,10 +21,12 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # allow `python benchmarks/bench_dispatch.py`
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, select, text  # noqa: E402
+from sqlalchemy import create_engine, delete, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app, db, migrate, s10  # noqa: E402
@@ -41,9 +44,10 @@ from app.consignments.services import register_dispatch  # noqa: E402
 from app.db import get_database  # noqa: E402
 from app.demo import load as load_demo  # noqa: E402
 from app.reference.services import import_bodies  # noqa: E402
+from benchmarks.report import Row, emit  # noqa: E402
 from models import AuditEntry, Consignment, Dispatch, User  # noqa: E402
 
-DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/hoatoc_bench"
+DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/postgres"
 RATIO_TARGET = 0.20
 FLOOR_PREFIX = "EF"  # floor rows use their own prefix so they never meet the application's numbers
 COLUMNS = (
@@ -58,17 +62,28 @@ def prepare(url: str, recipients: int) -> Any:
     app = create_app(
         {"DATABASE_URL": url, "HOATOC_ENV": "testing", "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
     )
-    engine = get_database(app).engine
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
     with app.app_context():
-        migrate.upgrade(engine)
+        migrate.upgrade(get_database(app).engine)
         load_demo(db.session, "bench-password")
         import_bodies(db.session, None, bodies_csv(recipients))
         db.session.commit()
     return app
+
+
+@contextmanager
+def scratch_postgres(server_url: str) -> Iterator[str]:
+    """A database of its own on the server of SERVER_URL, dropped at the end whatever happens."""
+    url = make_url(server_url)
+    name = f"hoatoc_bench_dispatch_{os.getpid()}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def bodies_csv(count: int) -> bytes:
@@ -205,36 +220,36 @@ def bench(url: str, recipients: int, rounds: int) -> tuple[dict[str, float], str
     return {name: recipients / s for name, s in seconds.items()}, get_database(app).engine.dialect.name
 
 
+def rows_for(backend: str, rates: dict[str, float], recipients: int) -> list[Row]:
+    ratio = rates["api"] / rates["floor"]
+    return [
+        Row(f"dispatch of {recipients:,}, {backend}: consignments/s (API)", f"{rates['api']:,.0f}",
+            f"{rates['floor']:,.0f}", f"{ratio:.0%}", f">= {RATIO_TARGET:.0%} of floor", ratio >= RATIO_TARGET),
+        Row(f"dispatch of {recipients:,}, {backend}: service call only", f"{rates['service']:,.0f}",
+            f"{rates['floor']:,.0f}", f"{rates['service'] / rates['floor']:.0%}"),
+    ]  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--postgres", default=DEFAULT_POSTGRES, help="scratch database (name must contain 'bench')"
-    )
+    parser.add_argument("--postgres", default=os.environ.get("HOATOC_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+                        help="a PostgreSQL server (a scratch database is created on it and dropped)")  # fmt: skip
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--recipients", type=int, default=1_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    urls = []
+    print(
+        f"one dispatch of {args.recipients:,} recipients, best of {args.rounds} rounds; floor: driver executemany"
+    )
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
-        urls.append(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        if not args.no_postgres:
-            if "bench" not in (make_url(args.postgres).database or ""):
-                parser.error("the PostgreSQL database is wiped: its name must contain 'bench'")
-            urls.append(args.postgres)
-        print(
-            f"one dispatch of {args.recipients:,} recipients, best of {args.rounds} rounds (consignments/s)"
-        )
-        print(
-            f"{'backend':<11} {'api':>9} {'service':>9} {'floor':>9} {'api/floor':>10} {'target':>7}  result"
-        )
-        ok = True
-        for url in urls:
-            rates, backend = bench(url, args.recipients, args.rounds)
-            ratio = rates["api"] / rates["floor"]
-            ok = ok and ratio >= RATIO_TARGET
-            print(f"{backend:<11} {rates['api']:>9,.0f} {rates['service']:>9,.0f} {rates['floor']:>9,.0f} "
-                  f"{ratio:>10.0%} {'>= ' + format(RATIO_TARGET, '.0%'):>7}  {'pass' if ratio >= RATIO_TARGET else 'short'}")  # fmt: skip
-    return 0 if ok else 1
+        rates, _backend = bench(f"sqlite:///{Path(tmp) / 'bench.db'}", args.recipients, args.rounds)
+        rows += rows_for("SQLite", rates, args.recipients)
+    if not args.no_postgres:
+        with scratch_postgres(args.postgres) as url:
+            rates, _backend = bench(url, args.recipients, args.rounds)
+            rows += rows_for("PostgreSQL", rates, args.recipients)
+    return emit(rows, "dispatch")
 
 
 if __name__ == "__main__":
