@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from app.auth.policy import may_work_at_office
 from app.bags.codes import group as group_bag
 from app.i18n import local_time
-from app.scans.loading import Loaded
-from app.scans.schemas import ScanInput
+from app.scans.inputs import ScanInput
+from app.scans.loading import Item, Loaded
 from app.scans.status import DELIVERY_EVENTS, Fact, hold_in_force
-from models import Consignment, EventCode, Status, User
+from models import EventCode, Status, User
 from models.bags import BagState
 
 Errors = dict[str, list[str]]
@@ -31,7 +31,7 @@ BAG_EVENTS = frozenset({EventCode.EDD, EventCode.EDE, EventCode.EMG})
 def office_errors(actor: User, office: str | None, loaded: Loaded) -> Errors:
     if office is None:
         return {"office": [_("Say at which office the scan was made (administrators have no office).")]}
-    if office not in loaded.offices:
+    if office not in loaded.areas:
         return {"office": [_("Unknown office %(code)s.", code=office)]}
     if not may_work_at_office(actor, office):
         return {
@@ -54,17 +54,17 @@ def time_errors(at: datetime, now: datetime) -> Errors:
     return {}
 
 
-def item_errors(consignment: Consignment | None, at: datetime, field: str = "tracking") -> Errors:
-    if consignment is None:
+def item_errors(item: Item | None, at: datetime, field: str = "tracking") -> Errors:
+    if item is None:
         return {field: [_("No consignment with this number was ever registered.")]}
-    if consignment.status == Status.CANCELLED or consignment.cancelled_at is not None:
+    if item.status == Status.CANCELLED or item.cancelled_at is not None:
         return {field: [_("This consignment was cancelled: it cannot be scanned.")]}
-    if at < consignment.registered_at - BEFORE_REGISTRATION_SLACK:
+    if at < item.registered_at - BEFORE_REGISTRATION_SLACK:
         return {
             "at": [
                 _(
                     "Before the item was registered (%(when)s): check the scanner's clock.",
-                    when=local_time(consignment.registered_at),
+                    when=local_time(item.registered_at),
                 )
             ]
         }

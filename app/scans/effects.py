@@ -8,110 +8,95 @@ when the item is seen again, and late clears when it is delivered. Alert texts a
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
+from typing import Any, cast
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.alerts.services import UNRESOLVED, open_alert, resolve_alerts
+from app.alerts.services import open_alert, resolve_alerts
 from app.audit.services import record
 from app.i18n import local_time
+from app.scans.loading import Item
 from app.scans.status import Anomaly, AnomalyKind, Derived, Fact, derive, new_anomalies
 from app.standards.services import due_at
-from models import Alert, AlertKind, Area, Consignment, EventCode, Office, Status, Urgency, User
+from models import AlertKind, Area, Consignment, EventCode, Status, User
 
-# The kinds this module may clear; read once per batch for all its consignments.
-CLEARABLE = (
-    AlertKind.STALLED,
-    AlertKind.SUSPECTED_LOST,
-    AlertKind.MISSING_FROM_BAG,
-    AlertKind.LATE,
-    AlertKind.MISROUTED,
-    AlertKind.SECURITY_HOLD,
-)
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+class _AskOnce:
+    """The session as the deadline code sees it: a read asked again with the same values is answered
+    from memory. ``due_at`` looks the standard up for every item; the standards do not change during a
+    batch, so a batch of 1,000 acceptances asks the database once per urgency and area, not 1,000 times.
+    Everything else goes to the real session.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._answers: dict[object, object] = {}
+
+    def scalar(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        cache_key = statement._generate_cache_key() if not (args or kwargs) else None
+        if cache_key is None:
+            return self._session.scalar(statement, *args, **kwargs)
+        key = (cache_key.key, tuple(repr(p.effective_value) for p in cache_key.bindparams))
+        if key not in self._answers:
+            self._answers[key] = self._session.scalar(statement)
+        return self._answers[key]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
 
 
 class Deadlines:
-    """``due_at`` from the standards table, asked once per (urgency, area) in a batch."""
+    """``due_at`` of the delivery standards for each acceptance of a batch, reading the standards once."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
-        self._offsets: dict[tuple[Urgency, Area], timedelta] = {}
+        self.session = cast(Session, _AskOnce(session))
 
-    def due(self, consignment: Consignment, area: Area, start: datetime) -> datetime:
-        if consignment.deliver_by is not None:  # an agreed time (Hẹn giờ) needs no table
-            return due_at(self.session, consignment.urgency, area, start, consignment.deliver_by)
-        key = (consignment.urgency, area)
-        if key not in self._offsets:
-            self._offsets[key] = due_at(self.session, consignment.urgency, area, _EPOCH) - _EPOCH
-        return start + self._offsets[key]
-
-
-def unresolved_alerts(
-    session: Session, consignment_ids: Sequence[int]
-) -> dict[int, dict[AlertKind, datetime]]:
-    """consignment id -> kind -> when its unresolved alert of that kind was opened (earliest)."""
-    found: dict[int, dict[AlertKind, datetime]] = defaultdict(dict)
-    if not consignment_ids:
-        return found
-    rows = session.execute(
-        select(Alert.consignment_id, Alert.kind, Alert.opened_at).where(
-            Alert.consignment_id.in_(consignment_ids), Alert.state.in_(UNRESOLVED), Alert.kind.in_(CLEARABLE)
-        )
-    )
-    for consignment_id, kind, opened_at in rows:
-        previous = found[consignment_id].get(kind)
-        found[consignment_id][kind] = min(previous, opened_at) if previous else opened_at
-    return found
+    def due(self, item: Item, area: Area, start: datetime) -> datetime:
+        return due_at(self.session, item.urgency, area, start, item.deliver_by)
 
 
 @dataclass
 class Change:
     """One consignment touched by a batch: its events before, the ones this batch recorded."""
 
-    consignment: Consignment
+    item: Item
     before: list[Fact]
     new: list[Fact]
 
 
 class Applier:
-    def __init__(self, session: Session, actor: User, now: datetime, offices: dict[str, Office]) -> None:
+    def __init__(self, session: Session, actor: User, now: datetime, areas: dict[str, Area]) -> None:
         self.session = session
         self.actor = actor
         self.now = now
-        self.offices = offices
+        self.areas = areas
         self.deadlines = Deadlines(session)
 
     def apply_all(self, changes: Sequence[Change]) -> None:
-        open_kinds = unresolved_alerts(self.session, [c.consignment.id for c in changes])
-        # No flush half-way (a deadline lookup would write the first item alone): the caller flushes
-        # every consignment in one executemany at the end.
-        with force_locale("vi"), self.session.no_autoflush:
+        with force_locale("vi"):
             for change in changes:
-                self.apply(change, open_kinds.get(change.consignment.id, {}))
+                self.apply(change)
 
-    def apply(self, change: Change, open_kinds: dict[AlertKind, datetime]) -> None:
+    def apply(self, change: Change) -> None:
         before = derive(change.before)
         after = derive([*change.before, *change.new])
-        self._update(change.consignment, after)
-        self._anomalies(change.consignment, new_anomalies(before, after))
-        self._route(change, after, open_kinds)
-        self._hold(change, before, after, open_kinds)
-        self._clear(change, before, after, open_kinds)
+        self._update(change.item, after)
+        self._anomalies(change.item, new_anomalies(before, after))
+        self._route(change, after)
+        self._hold(change, before, after)
+        self._clear(change, before, after)
 
-    def _update(self, item: Consignment, after: Derived) -> None:
+    def _update(self, item: Item, after: Derived) -> None:
         item.status = after.status
         if after.accepted_at is not None and after.accepted_at != item.accepted_at:
             # Acceptance starts the delivery clock (a late-arriving earlier EMA restarts it earlier).
             item.accepted_at = after.accepted_at
-            office = self.offices.get(item.destination_code)
-            area = office.area if office is not None else Area.RURAL
+            area = self.areas.get(item.destination_code, Area.RURAL)
             item.due_at = self.deadlines.due(item, area, after.accepted_at)
             item.expected_at = item.due_at
         item.delivered_at = after.delivered_at
@@ -120,59 +105,61 @@ class Applier:
         item.last_office_code = after.last_office
         item.changed_at = self.now
 
-    def _anomalies(self, item: Consignment, anomalies: list[Anomaly]) -> None:
+    # --- alerts: they need the ORM consignment, loaded only for the few items that raise or clear one ---
+
+    def _consignment(self, item: Item) -> Consignment:
+        return self.session.get_one(Consignment, item.id)
+
+    def _open(self, item: Item, kind: AlertKind, detail: str, **kwargs: object) -> None:
+        opened = open_alert(
+            self.session, kind, detail, consignment=self._consignment(item), now=self.now, **kwargs
+        )  # type: ignore[arg-type]
+        if opened is not None:
+            item.open_kinds.setdefault(kind, self.now)
+
+    def _resolve(self, item: Item, kinds: list[AlertKind], text: Callable[[], str]) -> None:
+        # The words are made only when something is resolved: most scans clear nothing.
+        wanted = [k for k in kinds if k in item.open_kinds]
+        if wanted and resolve_alerts(self.session, self._consignment(item), wanted, text(), now=self.now):
+            for kind in wanted:
+                item.open_kinds.pop(kind, None)
+
+    def _anomalies(self, item: Item, anomalies: list[Anomaly]) -> None:
         for anomaly in anomalies:
-            open_alert(
-                self.session,
-                AlertKind.SEQUENCE_ANOMALY,
-                anomaly_text(anomaly),
-                consignment=item,
-                office_code=None,
-                cause_key=anomaly.event_id,
-                data={
-                    "anomaly": anomaly.kind.value,
-                    "event_id": anomaly.event_id,
-                    "event": anomaly.event.value,
-                    "earlier_event_id": anomaly.earlier.id if anomaly.earlier else None,
-                },
-                now=self.now,
+            data = {
+                "anomaly": anomaly.kind.value,
+                "event_id": anomaly.event_id,
+                "event": anomaly.event.value,
+                "earlier_event_id": anomaly.earlier.id if anomaly.earlier else None,
+            }
+            self._open(
+                item, AlertKind.SEQUENCE_ANOMALY, anomaly_text(anomaly), cause_key=anomaly.event_id, data=data
             )
 
-    def _route(self, change: Change, after: Derived, open_kinds: dict[AlertKind, datetime]) -> None:
-        item = change.consignment
-        route = list(item.route or [])
-        if not route:
+    def _route(self, change: Change, after: Derived) -> None:
+        item = change.item
+        if not item.route:
             return
-        off_route = [f for f in change.new if f.office not in route]
-        for fact in off_route:
-            opened = open_alert(
-                self.session,
-                AlertKind.MISROUTED,
-                _(
-                    "Scanned at office %(office)s (%(event)s, %(at)s), which is not on its route %(route)s.",
-                    office=fact.office,
-                    event=fact.event.value,
-                    at=local_time(fact.at),
-                    route=" → ".join(route),
-                ),
-                consignment=item,
-                office_code=fact.office,
-                data={"event_id": fact.id, "office": fact.office, "route": route},
-                now=self.now,
+        for fact in (f for f in change.new if f.office not in item.route):
+            text = _(
+                "Scanned at office %(office)s (%(event)s, %(at)s), which is not on its route %(route)s.",
+                office=fact.office,
+                event=fact.event.value,
+                at=local_time(fact.at),
+                route=" → ".join(item.route),
             )
-            if opened is not None:
-                open_kinds.setdefault(AlertKind.MISROUTED, self.now)
-        if AlertKind.MISROUTED in open_kinds and after.last_office in route:
+            data = {"event_id": fact.id, "office": fact.office, "route": item.route}
+            self._open(item, AlertKind.MISROUTED, text, office_code=fact.office, data=data)
+        if after.last_office in item.route:
+            office = after.last_office
             self._resolve(
                 item,
                 [AlertKind.MISROUTED],
-                _("Back on its route: scanned at office %(office)s.", office=after.last_office),
+                lambda: _("Back on its route: scanned at office %(office)s.", office=office),
             )
 
-    def _hold(
-        self, change: Change, before: Derived, after: Derived, open_kinds: dict[AlertKind, datetime]
-    ) -> None:
-        item = change.consignment
+    def _hold(self, change: Change, before: Derived, after: Derived) -> None:
+        item = change.item
         for fact in change.new:
             if fact.event in (EventCode.XHD, EventCode.XRL):
                 action = "consignment.hold" if fact.event == EventCode.XHD else "consignment.release"
@@ -181,63 +168,46 @@ class Applier:
                     event_id=fact.id, office=fact.office, at=fact.at.isoformat(),
                     reason=fact.details.get("reason"),
                 )  # fmt: skip
-        if after.hold is not None and any(f.event == EventCode.XHD for f in change.new):
-            open_alert(
-                self.session,
-                AlertKind.SECURITY_HOLD,
-                _(
-                    "Held for a security check at office %(office)s since %(at)s: %(reason)s",
-                    office=after.hold.office,
-                    at=local_time(after.hold.at),
-                    reason=str(after.hold.details.get("reason") or ""),
-                ),
-                consignment=item,
-                office_code=after.hold.office,
-                data={"event_id": after.hold.id, "reason": after.hold.details.get("reason")},
-                now=self.now,
+        hold = after.hold
+        if hold is not None and any(f.event == EventCode.XHD for f in change.new):
+            text = _(
+                "Held for a security check at office %(office)s since %(at)s: %(reason)s",
+                office=hold.office,
+                at=local_time(hold.at),
+                reason=str(hold.details.get("reason") or ""),
             )
-        elif after.hold is None and (before.held or AlertKind.SECURITY_HOLD in open_kinds):
-            self._resolve(item, [AlertKind.SECURITY_HOLD], _("Released from the security hold."))
+            data = {"event_id": hold.id, "reason": hold.details.get("reason")}
+            self._open(item, AlertKind.SECURITY_HOLD, text, office_code=hold.office, data=data)
+        elif hold is None and (before.held or AlertKind.SECURITY_HOLD in item.open_kinds):
+            self._resolve(item, [AlertKind.SECURITY_HOLD], lambda: _("Released from the security hold."))
 
-    def _clear(
-        self, change: Change, before: Derived, after: Derived, open_kinds: dict[AlertKind, datetime]
-    ) -> None:
-        item = change.consignment
+    def _clear(self, change: Change, before: Derived, after: Derived) -> None:
+        item = change.item
         if after.status == Status.DELIVERED and before.status != Status.DELIVERED:
             kinds = [AlertKind.LATE, AlertKind.STALLED, AlertKind.SUSPECTED_LOST, AlertKind.MISSING_FROM_BAG]
-            self._resolve_open(
-                item, kinds, open_kinds, _("Delivered on %(at)s.", at=local_time(after.delivered_at))
-            )
+            self._resolve(item, kinds, lambda: _("Delivered on %(at)s.", at=local_time(after.delivered_at)))
             return
         moved = after.last_event_at is not None and (
             before.last_event_at is None or after.last_event_at > before.last_event_at
         )
         if moved:
-            text = _(
-                "Seen again: scanned at office %(office)s on %(at)s.",
-                office=after.last_office,
-                at=local_time(after.last_event_at),
-            )
-            self._resolve_open(item, [AlertKind.STALLED, AlertKind.SUSPECTED_LOST], open_kinds, text)
-        missing_since = open_kinds.get(AlertKind.MISSING_FROM_BAG)
+            self._resolve(item, [AlertKind.STALLED, AlertKind.SUSPECTED_LOST], lambda: _seen(after))
+        missing_since = item.open_kinds.get(AlertKind.MISSING_FROM_BAG)
         found = [f for f in change.new if missing_since is not None and f.at > missing_since]
         if found:
-            text = _(
-                "Found: scanned at office %(office)s on %(at)s.",
-                office=found[-1].office,
-                at=local_time(found[-1].at),
-            )
-            self._resolve(item, [AlertKind.MISSING_FROM_BAG], text)
+            self._resolve(item, [AlertKind.MISSING_FROM_BAG], lambda: _found(found[-1]))
 
-    def _resolve_open(
-        self, item: Consignment, kinds: list[AlertKind], open_kinds: dict[AlertKind, datetime], text: str
-    ) -> None:
-        wanted = [k for k in kinds if k in open_kinds]
-        if wanted:
-            self._resolve(item, wanted, text)
 
-    def _resolve(self, item: Consignment, kinds: list[AlertKind], text: str) -> None:
-        resolve_alerts(self.session, item, kinds, text, now=self.now)
+def _seen(after: Derived) -> str:
+    return _(
+        "Seen again: scanned at office %(office)s on %(at)s.",
+        office=after.last_office,
+        at=local_time(after.last_event_at),
+    )
+
+
+def _found(fact: Fact) -> str:
+    return _("Found: scanned at office %(office)s on %(at)s.", office=fact.office, at=local_time(fact.at))
 
 
 def anomaly_text(anomaly: Anomaly) -> str:

@@ -1,9 +1,10 @@
 """Everything one batch of scans needs from the database, read in a handful of statements.
 
-A batch of 500 scans reads its consignments (locked, in id order, so that two requests touching the
-same items take turns instead of deriving a status from each other's half-seen events), their events
-and any earlier events reusing the batch's ids in one query, the offices in one, and its bags in two.
-Nothing here runs a query per scan.
+A batch reads its consignments with their events in one statement (locking the consignments, in id
+order, so that two requests touching the same items take turns instead of deriving a status from each
+other's half-seen events), the unresolved alerts of those items in one, the offices in one, and its bags
+in two. Consignments are read as plain rows (``Item``), not ORM objects: a batch of 1,000 changes them
+with one UPDATE, and the ORM's per-object bookkeeping was most of the time a batch took.
 """
 
 from __future__ import annotations
@@ -12,19 +13,24 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, String, any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, lazyload
 
+from app.alerts.services import UNRESOLVED
 from app.bags.codes import parse_bag_code
-from app.scans.schemas import RejectedInput, ScanInput
+from app.scans.inputs import RejectedInput, ScanInput
 from app.scans.status import Fact
-from models import Consignment, Office, ScanEvent
+from models import Alert, AlertKind, Area, Consignment, Office, ScanEvent, Status, Urgency
 from models.bags import Bag, BagItem
 
-CHUNK = 5000  # IN-list size: well under SQLite's and PostgreSQL's parameter limits
+CHUNK = 5000  # list size per statement: well under SQLite's and PostgreSQL's parameter limits
 T = TypeVar("T")
+C = Consignment.__table__
+E = ScanEvent.__table__
 
 
 def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -37,6 +43,46 @@ def bag_item_id(bag_scan_id: str, tracking: str) -> str:
     return str(uuid.uuid5(uuid.UUID(bag_scan_id), tracking))
 
 
+def among(session: Session, column: Any, values: Sequence[Any], item_type: Any) -> Any:
+    """``column IN values``; one array parameter on PostgreSQL instead of one parameter per value."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(item_type)))
+    return column.in_(list(values))
+
+
+@dataclass(slots=True)
+class Item:
+    """A consignment as a batch reads and changes it."""
+
+    id: int
+    tracking: str
+    status: Status
+    recipient_name: str
+    registered_at: datetime
+    cancelled_at: datetime | None
+    urgency: Urgency
+    deliver_by: datetime | None
+    destination_code: str
+    route: list[str]
+    accepted_at: datetime | None
+    due_at: datetime
+    expected_at: datetime | None
+    delivered_at: datetime | None
+    delivered_to: str | None
+    last_event_at: datetime | None
+    last_office_code: str | None
+    changed_at: datetime
+    # Unresolved alerts: kind -> when the earliest of that kind was opened (its flags are these kinds).
+    open_kinds: dict[AlertKind, datetime] = field(default_factory=dict)
+
+    @property
+    def flags(self) -> list[str]:
+        return sorted(kind.value for kind in self.open_kinds)
+
+
+ITEM_COLUMNS = [c for c in Item.__slots__ if c != "open_kinds"]  # type: ignore[attr-defined]
+
+
 @dataclass
 class BagContent:
     bag: Bag
@@ -44,44 +90,33 @@ class BagContent:
 
 
 @dataclass
-class Stored:
-    """An event already in the database whose id a scan of this batch uses."""
-
-    fingerprint: str
-    consignment_id: int
-
-
-@dataclass
 class Loaded:
-    consignments: dict[str, Consignment] = field(default_factory=dict)  # by tracking
-    by_id: dict[int, Consignment] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)  # by tracking
+    by_id: dict[int, Item] = field(default_factory=dict)
     facts: dict[int, list[Fact]] = field(default_factory=lambda: defaultdict(list))
-    stored: dict[str, Stored] = field(default_factory=dict)
-    offices: dict[str, Office] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)  # event id -> fingerprint, of these items
+    areas: dict[str, Area] = field(default_factory=dict)  # office code -> area, of the offices used
     bags: dict[str, BagContent] = field(default_factory=dict)
-    seen: set[str] = field(default_factory=set)  # event ids already read (chunks may overlap)
 
 
-def load(session: Session, inputs: Iterable[ScanInput | RejectedInput], default_office: str | None) -> Loaded:
+def load(session: Session, inputs: Iterable[ScanInput | RejectedInput], own_office: Office | None) -> Loaded:
     scans = [i for i in inputs if isinstance(i, ScanInput)]
     loaded = Loaded()
+    if own_office is not None:  # the clerk's office came with the clerk: no query for the usual case
+        loaded.areas[own_office.code] = own_office.area
     loaded.bags = _bags(session, {s.bag for s in scans if s.bag})
-    in_bags = {cid for content in loaded.bags.values() for cid in content.consignment_ids}
-    _consignments(session, loaded, sorted({s.tracking for s in scans if s.tracking}), sorted(in_bags))
-    sent_ids = {s.id for s in scans}
-    # Ids a bag scan gives its items belong to those items: the consignment condition finds them.
-    derived_ids = {
-        bag_item_id(s.id, loaded.by_id[c].tracking)
-        for s in scans
-        if s.bag and s.bag in loaded.bags
-        for c in loaded.bags[s.bag].consignment_ids
-        if c in loaded.by_id
-    }
-    _events(session, loaded, sorted(loaded.by_id), sorted(sent_ids), sent_ids | derived_ids)
-    offices = {s.office for s in scans if s.office} | {default_office}
-    offices |= {c.destination_code for c in loaded.by_id.values()}
-    loaded.offices = _offices(session, offices)
+    in_bags = sorted({cid for content in loaded.bags.values() for cid in content.consignment_ids})
+    _items(session, loaded, sorted({s.tracking for s in scans if s.tracking}), in_bags)
+    _alerts(session, loaded)
+    know_offices(session, loaded, {s.office for s in scans if s.office})
     return loaded
+
+
+def know_offices(session: Session, loaded: Loaded, codes: Iterable[str | None]) -> None:
+    """Add the areas of these offices to what the batch knows (one query, only for codes not known)."""
+    missing = {c for c in codes if c and c not in loaded.areas}
+    if missing:
+        loaded.areas.update(_offices(session, missing))
 
 
 def _bags(session: Session, codes: set[str]) -> dict[str, BagContent]:
@@ -98,67 +133,59 @@ def _bags(session: Session, codes: set[str]) -> dict[str, BagContent]:
     return {serials[bag.id]: BagContent(bag, [cid for _pos, cid in sorted(members[bag.id])]) for bag in bags}
 
 
-def _consignments(session: Session, loaded: Loaded, trackings: list[str], ids: list[int]) -> None:
-    if not trackings and not ids:
-        return
-    # Trackings are at most one per scan; a bag's items come by id, in chunks for very large batches.
+def _items(session: Session, loaded: Loaded, trackings: list[str], ids: list[int]) -> None:
+    """The consignments (locked) with all their events, in one statement per chunk."""
+    columns = [C.c[name] for name in ITEM_COLUMNS]
+    events = [E.c.id.label("event_id"), E.c.event, E.c.office_code, E.c.at, E.c.recorded_at, E.c.details]
     id_chunks: list[Sequence[int]] = list(chunks(ids)) or [[]]
     for number, id_chunk in enumerate(id_chunks):
         conditions: list[Any] = []
         if trackings and number == 0:
-            conditions.append(Consignment.tracking.in_(trackings))
+            conditions.append(among(session, C.c.tracking, trackings, String))
         if id_chunk:
-            conditions.append(Consignment.id.in_(id_chunk))
-        query = (
-            select(Consignment)
-            .where(or_(*conditions))
-            .order_by(Consignment.id)
-            .options(lazyload("*"))
-            .with_for_update(of=Consignment)
-            .execution_options(populate_existing=True)
-        )
-        for consignment in session.scalars(query):
-            loaded.consignments[consignment.tracking] = consignment
-            loaded.by_id[consignment.id] = consignment
-
-
-def _events(
-    session: Session, loaded: Loaded, consignment_ids: list[int], sent_ids: list[str], wanted: set[str]
-) -> None:
-    """The events of the batch's consignments, and any stored event reusing one of the ids sent."""
-    columns = (
-        ScanEvent.id,
-        ScanEvent.consignment_id,
-        ScanEvent.event,
-        ScanEvent.office_code,
-        ScanEvent.at,
-        ScanEvent.recorded_at,
-        ScanEvent.details,
-        ScanEvent.fingerprint,
-    )
-    mine = set(consignment_ids)
-    cid_chunks: list[Sequence[int]] = list(chunks(consignment_ids)) or [[]]
-    for number, cid_chunk in enumerate(cid_chunks):
-        conditions: list[Any] = []
-        if cid_chunk:
-            conditions.append(ScanEvent.consignment_id.in_(cid_chunk))
-        if sent_ids and number == 0:
-            conditions.append(ScanEvent.id.in_(sent_ids))
+            conditions.append(among(session, C.c.id, id_chunk, Integer))
         if not conditions:
             continue
-        for row in session.execute(select(*columns).where(or_(*conditions))):
-            if row.id in wanted:
-                loaded.stored[row.id] = Stored(row.fingerprint, row.consignment_id)
-            if row.consignment_id in mine and row.id not in loaded.seen:
-                loaded.seen.add(row.id)
-                loaded.facts[row.consignment_id].append(
-                    Fact(row.id, row.event, row.at, row.office_code, row.recorded_at, row.details or {})
-                )
+        query = (
+            select(*columns, *events, E.c.fingerprint)
+            .select_from(C.outerjoin(E, E.c.consignment_id == C.c.id))
+            .where(or_(*conditions))
+            .order_by(C.c.id)
+            .with_for_update(of=C)
+        )
+        for row in session.execute(query):
+            _read_row(loaded, row)
 
 
-def _offices(session: Session, codes: set[str | None]) -> dict[str, Office]:
+def _read_row(loaded: Loaded, row: Any) -> None:
+    item = loaded.by_id.get(row.id)
+    if item is None:
+        item = Item(**{name: getattr(row, name) for name in ITEM_COLUMNS})
+        item.route = list(item.route or [])
+        loaded.items[item.tracking] = item
+        loaded.by_id[item.id] = item
+    if row.event_id is not None and row.event_id not in loaded.fingerprints:
+        loaded.fingerprints[row.event_id] = row.fingerprint
+        fact = Fact(row.event_id, row.event, row.at, row.office_code, row.recorded_at, row.details or {})
+        loaded.facts[item.id].append(fact)
+
+
+def _alerts(session: Session, loaded: Loaded) -> None:
+    ids = sorted(loaded.by_id)
+    for chunk in chunks(ids):
+        rows = session.execute(
+            select(Alert.consignment_id, Alert.kind, Alert.opened_at).where(
+                among(session, Alert.consignment_id, chunk, Integer), Alert.state.in_(UNRESOLVED)
+            )
+        )
+        for consignment_id, kind, opened_at in rows:
+            kinds = loaded.by_id[consignment_id].open_kinds
+            kinds[kind] = min(kinds[kind], opened_at) if kind in kinds else opened_at
+
+
+def _offices(session: Session, codes: set[str | None]) -> dict[str, Area]:
     wanted = sorted(c for c in codes if c)
     if not wanted:
         return {}
-    rows = session.scalars(select(Office).where(Office.code.in_(wanted)).options(lazyload("*")))
-    return {office.code: office for office in rows}
+    rows = session.execute(select(Office.code, Office.area).where(Office.code.in_(wanted)))
+    return dict(rows.all())  # dict(result) would read it as a mapping

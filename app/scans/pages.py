@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app import db
 from app.auth.policy import is_admin, require_scanner
 from app.scans.admission import BAG_EVENTS
-from app.scans.schemas import MAX_SCANS, REQUIRED_DETAILS
+from app.scans.inputs import MAX_SCANS, REQUIRED_DETAILS
 from app.scans.strings import station_strings
 from app.vocabulary import event_label
 from models import EventCode, Office

@@ -17,17 +17,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.alerts.services import flags_of
 from app.audit.services import record
 from app.scans import admission
 from app.scans.effects import Applier, Change
-from app.scans.loading import Loaded, bag_item_id, load
-from app.scans.schemas import RejectedInput, ScanInput
+from app.scans.inputs import RejectedInput, ScanInput
+from app.scans.loading import Item, Loaded, bag_item_id, know_offices, load
 from app.scans.status import Fact
-from models import Consignment, ScanEvent, User
+from app.scans.writing import insert_events, update_items
+from models import Consignment, EventCode, ScanEvent, User
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ class Outcome:
     event: str | None = None
     bag: str | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
-    consignment: Consignment | None = None
+    item: Item | None = None
     recorded: int = 0
     duplicates: int = 0
     rejected: bool = False
@@ -80,9 +79,7 @@ class _Batch:
 
     def _reuse(self, event_id: str, fingerprint: str) -> str:
         """NEW when the id is unused; RETRY when it holds the same scan; REUSED when a different one."""
-        stored = self.used.get(event_id)
-        if stored is None and event_id in self.loaded.stored:
-            stored = self.loaded.stored[event_id].fingerprint
+        stored = self.used.get(event_id) or self.loaded.fingerprints.get(event_id)
         if stored is None:
             return NEW
         return RETRY if stored == fingerprint else REUSED
@@ -95,8 +92,8 @@ class _Batch:
         return office, at, errors
 
     def _tracking(self, scan: ScanInput) -> Outcome:
-        consignment = self.loaded.consignments.get(scan.tracking or "")
-        out = Outcome(scan.id, scan.tracking, scan.event.value, consignment=consignment)
+        item = self.loaded.items.get(scan.tracking or "")
+        out = Outcome(scan.id, scan.tracking, scan.event.value, item=item)
         fingerprint = scan.fingerprint
         reuse = self._reuse(scan.id, fingerprint)
         if reuse == RETRY:
@@ -105,12 +102,12 @@ class _Batch:
         if reuse == REUSED:
             return out.reject(admission.reused_id())
         office, at, errors = self._place(scan)
-        errors.update(admission.item_errors(consignment, at))
-        if not errors and consignment is not None:
-            errors = admission.hold_errors(scan.event, at, self.loaded.facts[consignment.id])
-        if errors or consignment is None or office is None:
+        errors.update(admission.item_errors(item, at))
+        if not errors and item is not None:
+            errors = admission.hold_errors(scan.event, at, self.loaded.facts[item.id])
+        if errors or item is None or office is None:
             return out.reject(errors)
-        self._add(out, scan, scan.id, consignment, office, at, fingerprint, bag_scan_id=None)
+        self._add(out, scan, scan.id, item, office, at, fingerprint, bag_scan_id=None)
         return out
 
     def _bag(self, scan: ScanInput) -> Outcome:
@@ -127,17 +124,17 @@ class _Batch:
         office, at, errors = self._place(scan)
         if errors or office is None:
             return out.reject(errors)
-        for consignment in members:
-            if reuse[consignment.id] == RETRY:
+        for member in members:
+            if reuse[member.id] == RETRY:
                 out.duplicates += 1
                 continue
-            problems = admission.item_errors(consignment, at, field=f"items.{consignment.tracking}")
+            problems = admission.item_errors(member, at, field=f"items.{member.tracking}")
             if problems:
                 for key, messages in problems.items():
-                    key = key if key.startswith("items.") else f"items.{consignment.tracking}"
+                    key = key if key.startswith("items.") else f"items.{member.tracking}"
                     out.errors.setdefault(key, []).extend(messages)
                 continue
-            self._add(out, scan, ids[consignment.id], consignment, office, at, fingerprint, scan.id)
+            self._add(out, scan, ids[member.id], member, office, at, fingerprint, scan.id)
         return out
 
     def _add(
@@ -145,7 +142,7 @@ class _Batch:
         out: Outcome,
         scan: ScanInput,
         event_id: str,
-        consignment: Consignment,
+        item: Item,
         office: str,
         at: datetime,
         fingerprint: str,
@@ -154,8 +151,8 @@ class _Batch:
         self.rows.append(
             {
                 "id": event_id,
-                "consignment_id": consignment.id,
-                "event": scan.event.value,
+                "consignment_id": item.id,
+                "event": scan.event,
                 "office_code": office,
                 "at": at,
                 "recorded_at": self.now,
@@ -169,22 +166,15 @@ class _Batch:
         if bag_scan_id:
             self.used.setdefault(bag_scan_id, fingerprint)
         self.owner[event_id] = out
-        facts = self.loaded.facts[consignment.id]
-        self.before.setdefault(consignment.id, list(facts))
+        facts = self.loaded.facts[item.id]
+        self.before.setdefault(item.id, list(facts))
         fact = Fact(event_id, scan.event, at, office, self.now, scan.details)
         facts.append(fact)  # later scans of this batch see it (a hold, then a delivery attempt)
-        self.new[consignment.id].append(fact)
+        self.new[item.id].append(fact)
         out.recorded += 1
 
     def insert(self) -> None:
-        if not self.rows:
-            return
-        inserted: set[str] = set()
-        for start in range(0, len(self.rows), 1000):
-            chunk = self.rows[start : start + 1000]
-            statement = _insert(self.session).on_conflict_do_nothing(index_elements=["id"])
-            statement = statement.returning(ScanEvent.__table__.c.id)
-            inserted.update(self.session.execute(statement, chunk).scalars())
+        inserted = insert_events(self.session, self.rows)
         lost = [row for row in self.rows if row["id"] not in inserted]
         if lost:
             self._settle_races(lost)
@@ -214,64 +204,52 @@ class _Batch:
         ]
 
 
-def _insert(session: Session) -> Any:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(ScanEvent.__table__)
-
-
 def record_scans(
     session: Session, actor: User, inputs: Sequence[ScanInput | RejectedInput], now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Record a batch; one result per input, in order. Flushes only; the caller commits once."""
     now = now or utcnow()
-    loaded = load(session, inputs, actor.office_code)
+    loaded = load(session, inputs, actor.office)
     batch = _Batch(session, actor, loaded, now)
     outcomes = [batch.admit(item) for item in inputs]
     batch.insert()
-    Applier(session, actor, now, loaded.offices).apply_all(batch.changes())
-    session.flush()
-    results = _results(session, outcomes)
+    changes = batch.changes()
+    # An acceptance restarts the clock by the destination's area: know those offices, in one query.
+    accepted = [c.item.destination_code for c in changes if any(f.event == EventCode.EMA for f in c.new)]
+    know_offices(session, loaded, accepted)
+    Applier(session, actor, now, loaded.areas).apply_all(changes)
+    update_items(session, [change.item for change in changes])
+    results = [_result(out) for out in outcomes]
     counts = {
         kind: sum(1 for r in results if r["result"] == kind) for kind in (RECORDED, DUPLICATE, REJECTED)
     }
     if counts[RECORDED]:
-        record(
-            session,
-            actor,
-            "scan.batch",
-            "scan",
-            results[0]["id"] or "batch",
-            **counts,
-            events=len(batch.rows),
-        )
-    log.info("scans by %s: %s", actor.username, counts)
+        first = results[0]["id"] or "batch"
+        record(session, actor, "scan.batch", "scan", first, **counts, events=len(batch.rows))
+    session.flush()
+    log.debug("scans by %s: %s", actor.username, counts)
     return results
 
 
-def _results(session: Session, outcomes: list[Outcome]) -> list[dict[str, Any]]:
-    ids = {o.consignment.id for o in outcomes if o.consignment is not None and o.result != REJECTED}
-    flags = flags_of(session, ids)
-    results = []
-    for out in outcomes:
-        result: dict[str, Any] = {
-            "id": out.id,
-            "result": out.result,
-            "tracking": out.tracking,
-            "errors": out.errors,
-        }
-        if out.event:
-            result["event"] = out.event
-        if out.bag:
-            result["bag"] = out.bag
-            result["bag_items"] = out.recorded + out.duplicates
-        item = out.consignment
-        if item is not None:
-            result["recipient"] = item.recipient_name
-            if out.result != REJECTED:
-                result["status"] = item.status.value
-                result["flags"] = flags.get(item.id, [])
-        results.append(result)
-    return results
+def _result(out: Outcome) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "id": out.id,
+        "result": out.result,
+        "tracking": out.tracking,
+        "errors": out.errors,
+    }
+    if out.event:
+        result["event"] = out.event
+    if out.bag:
+        result["bag"] = out.bag
+        result["bag_items"] = out.recorded + out.duplicates
+    item = out.item
+    if item is not None:
+        result["recipient"] = item.recipient_name
+        if out.result != REJECTED:
+            result["status"] = item.status.value
+            result["flags"] = item.flags
+    return result
 
 
 def events_query(tracking: str) -> Select[Any]:

@@ -1,0 +1,391 @@
+"""Scan throughput under gunicorn, beside floors measured in the same run.
+
+    python -m benchmarks.bench_scans [--duration 10] [--clients 16] [--workers 4] [--threads 4]
+                                     [--database postgresql+psycopg://root@127.0.0.1:5432/hoatoc_bench_scans]
+
+The database is a scratch PostgreSQL database: its public schema is dropped and rebuilt. The service runs
+under gunicorn on 127.0.0.1 (a random port, gthread workers, HOATOC_ENV=development and a random secret);
+16 client threads with keep-alive connections (http.client) send requests for a fixed time. Figures:
+
+- bulk: scans recorded per second with 500 scans per request, beside the floor of raw batched inserts of
+  scan-like rows with psycopg (500 rows per transaction, the same 16 threads) into the same database;
+  target: at least 30 % of the floor;
+- single: scans recorded per second with one scan per request, beside a bare Flask JSON endpoint under the
+  same gunicorn settings and load generator; target: at least 40 % of the floor, and p99 under 50 ms.
+
+Every scan sent is a new, valid scan of a registered item (EMA, EDD, EDE, EMG along its route) and must come
+back `recorded`; anything else is counted and reported. Request bodies are encoded before the clock starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # allow `python benchmarks/bench_scans.py`
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE = "postgresql+psycopg://root@127.0.0.1:5432/hoatoc_bench_scans"
+BULK = 500
+BULK_TARGET = 0.30
+SINGLE_TARGET = 0.40
+P99_TARGET_MS = 50.0
+# Along the factory route 32100 -> 32000 -> destination (Mường Phăng, 32260).
+JOURNEY = (("EMA", "32100"), ("EDD", "32000"), ("EDE", "32000"), ("EMG", "32260"))
+
+
+def bare_app():  # gunicorn "benchmarks.bench_scans:bare_app()": the floor of a Flask JSON endpoint
+    from flask import Flask, jsonify, request
+
+    app = Flask("bare")
+
+    @app.post("/bare")
+    def bare():
+        body = request.get_json()
+        return jsonify(results=[{"id": s.get("id"), "result": "recorded"} for s in body["scans"]])
+
+    return app
+
+
+# --- the scratch database -------------------------------------------------------------------------------
+
+
+def prepare_database(url: str, items: int) -> tuple[str, list[str]]:
+    """Rebuild the schema, load the reference data and `items` consignments; return an admin token."""
+    from sqlalchemy import insert, text
+
+    from app import create_app, db, migrate
+    from app.auth.services import issue_token
+    from app.db import get_database
+    from app.demo import load
+    from app.s10 import compose
+    from models import Consignment, User
+
+    app = create_app({"DATABASE_URL": url, "HOATOC_ENV": "development", "SECRET_KEY": "bench"})
+    engine = get_database(app).engine
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    registered = datetime.now(UTC) - timedelta(days=1)
+    trackings = [compose("EB", 10_000_000 + n) for n in range(items)]
+    with app.app_context():
+        load(db.session, "bench-password")
+        admin = db.session.query(User).filter_by(username="admin").one()
+        token, _ = issue_token(db.session, admin, timedelta(days=1))
+        rows = [
+            {
+                "tracking": t, "status": "registered", "sender_code": "UBBC-DIENBIEN",
+                "recipient_code": "UBBC-MUONGPHANG", "recipient_name": "Ủy ban bầu cử xã Mường Phăng",
+                "origin_code": "32100", "destination_code": "32260", "route": ["32100", "32000", "32260"],
+                "doc_number": "80/CV-UBBC", "urgency": "flash", "confidentiality": "none", "pieces": 1,
+                "registered_at": registered, "due_at": registered + timedelta(hours=12),
+                "changed_at": registered, "details": {},
+            }
+            for t in trackings
+        ]  # fmt: skip
+        for start in range(0, len(rows), 5000):
+            db.session.execute(insert(Consignment), rows[start : start + 5000])
+        db.session.commit()
+    get_database(app).dispose()
+    return token, trackings
+
+
+# --- gunicorn -------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn in its own process group, stopped (and waited for) on exit."""
+
+    def __init__(self, app_spec: str, env: dict[str, str], workers: int, threads: int) -> None:
+        self.port = free_port()
+        workdir = Path(tempfile.mkdtemp(prefix="bench-gunicorn-"))
+        self.log_path = workdir / "gunicorn.log"
+        self.config = workdir / "gunicorn_conf.py"
+        self.config.write_text(
+            f"bind = '127.0.0.1:{self.port}'\nworkers = {workers}\nthreads = {threads}\n"
+            "worker_class = 'gthread'\nkeepalive = 30\naccesslog = None\nerrorlog = '-'\n"
+            "loglevel = 'warning'\ntimeout = 120\npreload_app = False\n"
+        )
+        self.log = self.log_path.open("wb")
+        command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(self.config), app_spec]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: see {self.log_path}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", path)
+                if conn.getresponse().status < 500:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s: see {self.log_path}")
+
+    def __enter__(self) -> Gunicorn:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+# --- load generator -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    scans: int = 0
+    wrong: int = 0
+    errors: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+
+
+def run_clients(
+    port: int, path: str, headers: dict[str, str], bodies: list[list[tuple[bytes, int]]], duration: float
+) -> tuple[Tally, float]:
+    """Each client sends its own pre-encoded bodies in turn until the time is up."""
+    tallies = [Tally() for _ in bodies]
+    start_line = threading.Barrier(len(bodies) + 1)
+    stop_at: list[float] = [0.0]
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        tally = tallies[index]
+        start_line.wait()
+        for body, count in bodies[index]:
+            if time.monotonic() >= stop_at[0]:
+                break
+            began = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                tally.errors.append(repr(exc))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
+            tally.latencies.append(time.perf_counter() - began)
+            tally.requests += 1
+            if response.status != 200:
+                tally.wrong += count
+                tally.errors.append(f"{response.status} {payload[:200]!r}")
+                continue
+            recorded = sum(1 for r in json.loads(payload)["results"] if r["result"] == "recorded")
+            tally.scans += recorded
+            tally.wrong += count - recorded
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    stop_at[0] = began + duration
+    start_line.wait()
+    for thread in threads:
+        thread.join(timeout=duration + 120)
+    elapsed = time.monotonic() - began
+    total = Tally()
+    for t in tallies:
+        total.requests += t.requests
+        total.scans += t.scans
+        total.wrong += t.wrong
+        total.errors += t.errors
+        total.latencies += t.latencies
+    return total, elapsed
+
+
+def scan_bodies(
+    trackings: list[str], per_request: int, clients: int, start: datetime
+) -> list[list[tuple[bytes, int]]]:
+    """Per client: its own items, each taken along the journey, `per_request` scans per body."""
+    shares = [trackings[i::clients] for i in range(clients)]
+    bodies: list[list[tuple[bytes, int]]] = []
+    for share in shares:
+        mine: list[tuple[bytes, int]] = []
+        for step, (event, office) in enumerate(JOURNEY):
+            at = (start + timedelta(minutes=step)).isoformat()
+            for first in range(0, len(share), per_request):
+                scans = [
+                    {"id": str(uuid.uuid4()), "tracking": t, "event": event, "office": office, "at": at}
+                    for t in share[first : first + per_request]
+                ]
+                mine.append((json.dumps({"scans": scans}).encode(), len(scans)))
+        bodies.append(mine)
+    return bodies
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+# --- raw insert floor -----------------------------------------------------------------------------------
+
+
+def raw_insert_floor(url: str, clients: int, duration: float) -> float:
+    """Rows per second: batches of 500 scan-like rows, one transaction each, psycopg executemany."""
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_raw_scans")
+        conn.execute("CREATE TABLE bench_raw_scans (LIKE scan_events INCLUDING DEFAULTS INCLUDING INDEXES)")
+    counts = [0] * clients
+    start_line = threading.Barrier(clients + 1)
+    stop_at = [0.0]
+    now = datetime.now(UTC)
+    sql = (
+        "INSERT INTO bench_raw_scans (id, consignment_id, event, office_code, at, recorded_at, by_id, details,"
+        " bag_scan_id, fingerprint) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+
+    def client(index: int) -> None:
+        with psycopg.connect(dsn) as conn:
+            start_line.wait()
+            while time.monotonic() < stop_at[0]:
+                rows = [
+                    (
+                        str(uuid.uuid4()),
+                        n,
+                        "EMA",
+                        "32100",
+                        now,
+                        now,
+                        1,
+                        Jsonb({}),
+                        None,
+                        secrets.token_hex(32),
+                    )
+                    for n in range(BULK)
+                ]
+                with conn.cursor() as cur:
+                    cur.executemany(sql, rows)
+                conn.commit()
+                counts[index] += BULK
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    stop_at[0] = began + duration
+    start_line.wait()
+    for thread in threads:
+        thread.join(timeout=duration + 60)
+    elapsed = time.monotonic() - began
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE bench_raw_scans")
+    return sum(counts) / elapsed
+
+
+# --- the run --------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default=os.environ.get("HOATOC_BENCH_DATABASE", DEFAULT_DATABASE))
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args(argv)
+
+    bulk_items, single_items = 24_000, 16_000
+    print(f"preparing {args.database} ...", flush=True)
+    token, trackings = prepare_database(args.database, bulk_items + single_items)
+    start = datetime.now(UTC) - timedelta(hours=2)
+    bulk = scan_bodies(trackings[:bulk_items], BULK, args.clients, start)
+    single = scan_bodies(trackings[bulk_items:], 1, args.clients, start)
+    bare = [
+        [(json.dumps({"scans": [{"id": str(uuid.uuid4()), "tracking": "EB100000005VN"}]}).encode(), 1)]
+        * 200_000
+    ] * args.clients
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+    env = {
+        "HOATOC_DATABASE_URL": args.database,
+        "HOATOC_ENV": "development",
+        "HOATOC_SECRET_KEY": secrets.token_hex(32),
+    }
+    settings = f"gunicorn gthread, {args.workers} workers x {args.threads} threads, {args.clients} clients, {args.duration:g} s each, {os.cpu_count()} CPUs"
+    print(settings, flush=True)
+    with Gunicorn("wsgi:app", env, args.workers, args.threads) as server:
+        server.wait_ready("/healthz")
+        bulk_tally, bulk_time = run_clients(server.port, "/api/v1/scans", headers, bulk, args.duration)
+        single_tally, single_time = run_clients(server.port, "/api/v1/scans", headers, single, args.duration)
+    with Gunicorn("benchmarks.bench_scans:bare_app()", env, args.workers, args.threads) as server:
+        server.wait_ready("/")
+        bare_tally, bare_time = run_clients(
+            server.port, "/bare", {"Content-Type": "application/json"}, bare, args.duration
+        )
+    raw = raw_insert_floor(args.database, args.clients, args.duration)
+
+    bulk_rate = bulk_tally.scans / bulk_time
+    single_rate = single_tally.scans / single_time
+    bare_rate = bare_tally.requests / bare_time
+    p99 = percentile(single_tally.latencies, 0.99) * 1000
+    p50 = percentile(single_tally.latencies, 0.50) * 1000
+    rows = [
+        ("bulk scans/s (500 per request)", f"{bulk_rate:,.0f}", f"raw inserts {raw:,.0f} rows/s", bulk_rate / raw, f">= {BULK_TARGET:.0%}"),
+        ("single scans/s (1 per request)", f"{single_rate:,.0f}", f"bare endpoint {bare_rate:,.0f} req/s", single_rate / bare_rate, f">= {SINGLE_TARGET:.0%}"),
+        ("single p99 latency", f"{p99:.1f} ms (p50 {p50:.1f})", "", None, f"< {P99_TARGET_MS:.0f} ms"),
+    ]  # fmt: skip
+    print()
+    print(f"{'figure':<32} {'value':>22}  {'floor':<34} {'ratio':>6}  target  met")
+    for name, value, floor, ratio, target in rows:
+        if ratio is None:
+            met = p99 < P99_TARGET_MS
+            ratio_text = ""
+        else:
+            met = ratio >= (BULK_TARGET if "bulk" in name else SINGLE_TARGET)
+            ratio_text = f"{ratio:.0%}"
+        print(f"{name:<32} {value:>22}  {floor:<34} {ratio_text:>6}  {target:<7} {'yes' if met else 'NO'}")
+    for label, tally in (("bulk", bulk_tally), ("single", single_tally)):
+        if tally.wrong or tally.errors:
+            print(f"{label}: {tally.wrong} scans not recorded; first errors: {tally.errors[:3]}")
+    print(f"requests: bulk {bulk_tally.requests}, single {single_tally.requests}, bare {bare_tally.requests}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

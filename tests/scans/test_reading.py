@@ -1,0 +1,123 @@
+"""The fast scan reader reads every scan exactly as the documented ScanSchema does."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from marshmallow import ValidationError
+
+from app.api.schemas import normalise_text
+from app.scans.inputs import RejectedInput, ScanInput
+from app.scans.reading import read_scan
+from app.scans.schemas import ScanSchema
+from models import EventCode
+
+texts = st.text(max_size=12)
+junk = st.one_of(
+    st.none(), st.integers(), st.floats(allow_nan=False), texts, st.booleans(), st.lists(texts, max_size=2)
+)
+values = {
+    "id": st.one_of(
+        st.uuids().map(str),
+        st.uuids().map(lambda u: u.hex.upper()),
+        st.just("urn:uuid:" + str(uuid.uuid4())),
+        junk,
+    ),
+    "tracking": st.one_of(
+        st.sampled_from(
+            ["EB123456785VN", "eb 123 456 785 vn", "EB123456789VN", "JB123456785VN", "RR000000080VN"]
+        ),
+        junk,
+    ),
+    "bag": st.one_of(st.sampled_from(["BG0000000013", "bg 000 000 001 3", "BG0000000012", "BG1"]), junk),
+    "event": st.one_of(
+        st.sampled_from([c.value for c in EventCode]), st.sampled_from(["ema", " emi ", "EMX"]), junk
+    ),
+    "office": st.one_of(st.sampled_from(["32100", "", "x" * 33]), junk),
+    "at": st.one_of(
+        st.sampled_from(
+            ["2026-03-10T08:15:00+07:00", "2026-03-10T08:15:00", "2026-03-10T01:15:00Z", "2026-03-10", "x"]
+        ),
+        junk,
+    ),
+    "details": st.one_of(
+        st.dictionaries(
+            st.sampled_from(["reason", "action", "receiver", "", "k" * 33]),
+            st.one_of(
+                texts, st.integers(), st.none(), st.lists(st.integers(), max_size=1), st.just("y" * 501)
+            ),
+            max_size=3,
+        ),
+        junk,
+    ),
+    "extra": junk,
+}
+good_values = {
+    "office": st.sampled_from(["32100", "32000"]),
+    "at": st.sampled_from(["2026-03-10T08:15:00+07:00", "2026-03-10T08:15:00", "2026-03-10T01:15:00.250Z"]),
+    "details": st.fixed_dictionaries(
+        {}, optional={"reason": texts, "action": texts, "receiver": texts, "n": st.integers()}
+    ),
+}
+# Scans that are mostly right: one field at most is drawn from anything at all.
+nearly_right = st.fixed_dictionaries(
+    {
+        "id": st.uuids().map(str),
+        "event": st.sampled_from([c.value for c in EventCode] + ["ema"]),
+        "tracking": st.sampled_from(["EB123456785VN", "eb 123 456 785 vn", "RR000000080VN"]),
+    },
+    optional=good_values,
+).flatmap(
+    lambda scan: st.one_of(
+        st.just(scan),
+        st.sampled_from(sorted(values)).flatmap(lambda key: values[key].map(lambda v: {**scan, key: v})),
+    )
+)
+raw_scans = st.one_of(
+    nearly_right,
+    st.dictionaries(st.sampled_from(sorted(values)), st.none(), max_size=7).flatmap(
+        lambda keys: st.fixed_dictionaries({k: values[k] for k in keys})
+    ),
+    junk,
+)
+
+
+def _top(errors: dict) -> set[str]:
+    return {key.split(".")[0] for key in errors}
+
+
+@pytest.fixture(scope="module")
+def context():
+    from tests.conftest import build_app
+
+    app = build_app("sqlite://")
+    with app.test_request_context():
+        yield
+
+
+@settings(max_examples=600)
+@given(raw=raw_scans)
+def test_the_reader_agrees_with_the_schema(context, raw):
+    raw = normalise_text(raw)
+    fast = read_scan(raw)
+    expected, schema_errors = _schema_read(raw)
+    if schema_errors is not None:
+        assert isinstance(fast, RejectedInput), (raw, fast)
+        assert _top(fast.errors) == _top(schema_errors), (raw, fast.errors, schema_errors)
+        return
+    assert isinstance(fast, ScanInput), (raw, fast)
+    assert fast == expected
+    assert fast.fingerprint == expected.fingerprint
+
+
+def _schema_read(raw):
+    """(ScanInput, None) or (None, errors) as the documented schema reads it."""
+    if not isinstance(raw, dict):
+        return None, {"_schema": ["Invalid input type."]}
+    try:
+        return ScanSchema().load(raw), None
+    except ValidationError as err:
+        return None, err.messages
