@@ -151,7 +151,7 @@ def _items(session: Session, loaded: Loaded, trackings: list[str], ids: list[int
             .select_from(C.outerjoin(E, E.c.consignment_id == C.c.id))
             .where(or_(*conditions))
             .order_by(C.c.id)
-            .with_for_update(of=C)
+            .with_for_update(of=C, key_share=True)  # FOR NO KEY UPDATE: the id never changes
         )
         for row in session.execute(query):
             _read_row(loaded, row)
