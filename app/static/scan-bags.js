@@ -194,6 +194,6 @@ export class BagDesk {
     if (this.bag.state === "sealed") {
       return this.found.has(item.tracking) ? { text: t("found_in_bag"), tone: "ok" } : { text: "…", tone: "idle" };
     }
-    return { text: item.status, tone: "idle" };
+    return { text: (config.statuses && config.statuses[item.status]) || item.status, tone: "idle" };
   }
 }
