@@ -19,9 +19,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app, db, migrate
+from app import db, migrate
 from app.db import get_database
-from tests.support import TEST_PASSWORD, ApiClient, seed_reference_data
+from tests.browser.fixtures import browser, context, live_server, page  # noqa: F401 - registered once, suite-wide
+from tests.support import TEST_PASSWORD, ApiClient, build_app, seed_reference_data
 
 REQUIRE_ALL = os.environ.get("HOATOC_REQUIRE_ALL") == "1"
 POSTGRES_URL = os.environ.get("HOATOC_TEST_POSTGRES_URL")
@@ -68,19 +69,6 @@ def _reset_postgres(app: Flask) -> None:
     with get_database(app).engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
-
-
-def build_app(url: str, **overrides: Any) -> Flask:
-    config = {
-        "DATABASE_URL": url,
-        "HOATOC_ENV": "testing",
-        "SECRET_KEY": "test-secret-key",
-        "RATELIMIT_LOGIN": "100000 per minute",
-        "RATELIMIT_TRACK": "100000 per minute",
-        "PUBLIC_URL": "https://hoatoc.test",
-    }
-    config.update(overrides)
-    return create_app(config)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

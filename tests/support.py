@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from app import demo
+from app import create_app, demo
 from app.auth.services import issue_token
 
 TEST_PASSWORD = "test-password-1"
@@ -26,6 +26,19 @@ USERS = {
     "printer": "in.32100",
 }
 _TOKENS: dict[tuple[str, str], str] = {}
+
+
+def build_app(url: str, **overrides: Any) -> Flask:
+    config = {
+        "DATABASE_URL": url,
+        "HOATOC_ENV": "testing",
+        "SECRET_KEY": "test-secret-key",
+        "RATELIMIT_LOGIN": "100000 per minute",
+        "RATELIMIT_TRACK": "100000 per minute",
+        "PUBLIC_URL": "https://hoatoc.test",
+    }
+    config.update(overrides)
+    return create_app(config)
 
 
 def seed_reference_data(session: Session, register: bool = True) -> dict[str, str]:

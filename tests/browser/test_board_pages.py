@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.alerts.services import open_alert
 from models import AlertKind, Body, Dispatch, Status
 from models.base import utcnow
-from tests.browser.conftest import login
+from tests.browser.fixtures import login
 from tests.factories import make_consignment
 
 TEXT = {

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.fixtures import login
 
 GROUPED = re.compile(r"[A-Z]{2} \d{3} \d{3} \d{3} [A-Z]{2}")
 

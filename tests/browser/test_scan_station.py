@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from models import ScanEvent
-from tests.browser.conftest import login
+from tests.browser.fixtures import login
 from tests.factories import make_consignment
 from tests.scans.helpers import ago
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from models import Alert, AlertState, Consignment, ScanEvent
 from models.bags import Bag, BagState
-from tests.browser.conftest import ARTIFACTS, login
+from tests.browser.fixtures import ARTIFACTS, login
 from tests.factories import make_consignment
 from tests.scans.helpers import VN, ago
 

@@ -11,13 +11,13 @@ from app.s10 import group
 from models import Status, User
 from models.base import utcnow
 from models.duty import DutyShift
-from tests.browser.conftest import browser, context, live_server, login, page  # noqa: F401 - fixtures
+from tests.browser.fixtures import login
 from tests.factories import make_consignment
 
 PHONE = {"width": 390, "height": 844}
 
 
-def test_a_clerk_adds_a_shift_with_the_keyboard_only(page, live_server):  # noqa: F811
+def test_a_clerk_adds_a_shift_with_the_keyboard_only(page, live_server):
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/duty?week=2098-06-02")  # a Monday; the form proposes 00:00-08:00 that day
     page.focus("#user")
@@ -41,7 +41,7 @@ def test_a_clerk_adds_a_shift_with_the_keyboard_only(page, live_server):  # noqa
         assert s.scalars(select(DutyShift).where(DutyShift.note == "0912 000 222")).all() == []
 
 
-def test_on_a_phone_the_roster_scrolls_inside_its_box_and_the_countdown_runs(page, live_server):  # noqa: F811
+def test_on_a_phone_the_roster_scrolls_inside_its_box_and_the_countdown_runs(page, live_server):
     with live_server.session() as s:
         item = make_consignment(s, status=Status.IN_TRANSIT, last_office_code="32100")
         board = s.scalars(select(User).where(User.username == "ubbc.tinh")).one()

@@ -1,6 +1,8 @@
 """Browser tests: the real application served by a real threaded server, driven by the system Chromium.
 
-Reusable by every domain's browser tests (``tests/browser/test_<domain>_*.py``):
+The fixtures are registered once for the whole suite by ``tests/conftest.py`` (one Playwright per test
+process: a second one in the same process fails), so any test module may use them by name; import only
+``login`` (and constants) from here, never the fixtures themselves:
 
 ``live_server`` (session scope)
     A werkzeug threaded server on ``127.0.0.1`` and a random free port, in a background thread, serving
@@ -42,8 +44,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from app import db, migrate
 from app.db import get_database
-from tests.conftest import build_app
-from tests.support import TEST_PASSWORD, USERS, seed_reference_data
+from tests.support import TEST_PASSWORD, USERS, build_app, seed_reference_data
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
