@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -184,16 +184,26 @@ def handle_http_exception(exc: HTTPException) -> Response:
 def handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
-    if isinstance(exc, OperationalError) and _is_connection_error(exc):
+    if isinstance(exc, OperationalError) and (_is_connection_error(exc) or _is_busy(exc)):
         log.warning("database unavailable: %s", exc.__class__.__name__)
         detail = _("The database is unavailable; try again shortly.")
         return _respond(503, str(HTTP_TITLES[503]), detail, None, {"Retry-After": "5"})
+    if isinstance(exc, DataError):
+        # Input the schemas let through but the database refuses (a path parameter, an odd byte): the
+        # client's mistake, rolled back like any error, answered as invalid input.
+        log.warning("database refused a value: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+        return _respond(422, str(HTTP_TITLES[422]), _("A value cannot be stored as given."), None)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return _respond(500, str(HTTP_TITLES[500]), _("Something went wrong on our side; it was logged."), None)
 
 
 def _is_connection_error(exc: OperationalError) -> bool:
     return bool(exc.connection_invalidated) or "connect" in str(exc.orig).lower()
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    # SQLite under write contention past its busy timeout: worth retrying, not a bug.
+    return "database is locked" in str(exc.orig).lower()
 
 
 def init_app(app: Flask) -> None:

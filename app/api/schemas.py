@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -26,14 +28,37 @@ def normalise_text(value: Any) -> Any:
     return value
 
 
+# C0 control characters other than tab and newlines: never meaningful in our text, and NUL is refused
+# by PostgreSQL itself. Refused here so that the answer names the field instead of failing later.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_errors(value: Any) -> Any:
+    """Nested marshmallow-style errors for every string holding a control character, or None."""
+    if isinstance(value, str):
+        return (
+            [_l("Contains a control character, which text may not hold.")] if _CONTROL.search(value) else None
+        )
+    if isinstance(value, dict):
+        found = {k: e for k, v in value.items() if (e := control_character_errors(v)) is not None}
+        return found or None
+    if isinstance(value, list):
+        found = {i: e for i, v in enumerate(value) if (e := control_character_errors(v)) is not None}
+        return found or None
+    return None
+
+
 class InputSchema(ma.Schema):
-    """Base of every request schema: unknown fields are errors, text is NFC and trimmed."""
+    """Base of every request schema: unknown fields are errors, text is NFC and trimmed, no control characters."""
 
     class Meta:
         unknown = ma.RAISE
 
     @ma.pre_load
     def _normalise(self, data: Any, **_kwargs: Any) -> Any:
+        errors = control_character_errors(data)
+        if errors:
+            raise ma.ValidationError(errors if isinstance(errors, dict) else {"_schema": errors})
         return normalise_text(data)
 
 
