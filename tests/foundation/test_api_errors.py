@@ -105,3 +105,14 @@ def test_security_headers_on_pages(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_control_characters_in_text_are_422_naming_the_field(api):
+    body = assert_problem(api.post("/api/v1/tokens", json={"username": "ad\u0000min", "password": "x"}), 422)
+    assert list(body["errors"]) == ["username"]
+
+
+def test_nul_in_a_path_parameter_never_gives_a_500(api):
+    response = api.as_("admin").get("/api/v1/offices/32%00100")
+    assert response.status_code in (404, 422)
+    assert response.mimetype == "application/problem+json"
