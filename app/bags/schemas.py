@@ -9,16 +9,16 @@ from marshmallow import fields, validate
 from app.api.schemas import InputSchema, LocalDateTime, OutputSchema, PageQuery, page_schema
 from app.bags.codes import bag_code
 from app.bags.codes import group as group_code
+from app.scans.inputs import OFFICE_CODE, OFFICE_CODE_ERROR
 from models.bags import BagState
 
 MAX_TRACKINGS = 1000
+OFFICE = validate.Regexp(OFFICE_CODE, error=OFFICE_CODE_ERROR)
 
 
 class BagCreateSchema(InputSchema):
-    origin = fields.String(
-        validate=validate.Length(min=1, max=32), metadata={"description": "Defaults to the clerk's office."}
-    )
-    destination = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    origin = fields.String(validate=OFFICE, metadata={"description": "Defaults to the clerk's office."})
+    destination = fields.String(required=True, validate=OFFICE)
 
 
 class BagItemsSchema(InputSchema):
@@ -27,15 +27,13 @@ class BagItemsSchema(InputSchema):
 
 
 class BagOpenSchema(InputSchema):
-    office = fields.String(
-        validate=validate.Length(min=1, max=32), metadata={"description": "Defaults to the clerk's office."}
-    )
+    office = fields.String(validate=OFFICE, metadata={"description": "Defaults to the clerk's office."})
     found = fields.List(fields.Raw(), required=True, validate=validate.Length(max=5 * MAX_TRACKINGS))
 
 
 class BagQuery(PageQuery):
     office = fields.String(
-        validate=validate.Length(max=32), metadata={"description": "Bags leaving or arriving at this office."}
+        validate=OFFICE, metadata={"description": "Bags leaving or arriving at this office."}
     )
     state = fields.String(validate=validate.OneOf([s.value for s in BagState]))
 

@@ -25,7 +25,7 @@ from app.bags.codes import BagCodeError, bag_code, parse_bag_code
 from app.bags.codes import group as group_bag
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import local_time
-from app.scans.schemas import tracking_error
+from app.scans.inputs import tracking_error
 from app.vocabulary import status_label
 from models import AlertKind, Consignment, Office, Role, Status, User
 from models.bags import Bag, BagItem, BagState

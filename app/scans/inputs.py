@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,33 @@ from app import s10
 from app.bags.codes import BagCodeError
 from app.errors import DomainError
 from models import EventCode
+
+# Office codes as the reference data allows them (no NUL or other byte a database would choke on).
+OFFICE_CODE = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
+OFFICE_CODE_ERROR = _l("An office code: 1 to 32 letters, digits, '.', '-' or '_'.")
+NUL_ERROR = _l("Text may not contain the NUL character.")
+# C0 control characters but tab and line breaks: never meaningful in a scan, and NUL is refused by PostgreSQL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_ERROR = _l("Contains a control character, which text may not hold.")
+
+
+def control_errors(value: Any, path: str = "") -> dict[str, list[str]]:
+    """Field path -> error, for every key or text of a scan holding a control character."""
+    found: dict[str, list[str]] = {}
+    if isinstance(value, str):
+        if CONTROL.search(value):
+            found[path or "_schema"] = [str(CONTROL_ERROR)]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and CONTROL.search(key):
+                found[where] = [str(CONTROL_ERROR)]
+            found.update(control_errors(item, where))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.update(control_errors(item, f"{path}.{index}" if path else str(index)))
+    return found
+
 
 MAX_SCANS = 1000
 MAX_DETAIL_KEYS = 16

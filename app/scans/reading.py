@@ -24,10 +24,14 @@ from app.errors import flatten_errors
 from app.scans.inputs import (
     MAX_DETAIL_KEYS,
     MAX_DETAIL_TEXT,
+    NUL_ERROR,
+    OFFICE_CODE,
+    OFFICE_CODE_ERROR,
     REQUIRED_DETAILS,
     RejectedInput,
     ScanInput,
     bag_error,
+    control_errors,
     raw_id,
     raw_tracking,
     tracking_error,
@@ -116,8 +120,8 @@ def _office(raw: dict[str, Any], errors: Errors) -> str | None:
     if "office" not in raw:
         return None
     text = _text(raw["office"], errors, "office")
-    if text is not None and not 1 <= len(text) <= 32:
-        errors["office"] = [_("Length must be between %(min)d and %(max)d.", min=1, max=32)]
+    if text is not None and not OFFICE_CODE.match(text):
+        errors["office"] = [str(OFFICE_CODE_ERROR)]
         return None
     return text
 
@@ -157,8 +161,10 @@ def _details(raw: dict[str, Any], errors: Errors) -> dict[str, Any]:
         return {}
     if len(value) > MAX_DETAIL_KEYS:
         errors["details"] = [_("At most %(n)d details.", n=MAX_DETAIL_KEYS)]
-    for item in value.values():
-        if item is not None and not isinstance(item, str | int | float | bool):
+    for key, item in value.items():
+        if "\x00" in key or (isinstance(item, str) and "\x00" in item):
+            errors["details"] = [str(NUL_ERROR)]
+        elif item is not None and not isinstance(item, str | int | float | bool):
             errors["details"] = [_("Details are plain values (text, numbers).")]
         elif isinstance(item, str) and len(item) > MAX_DETAIL_TEXT:
             errors["details"] = [_("At most %(n)d characters.", n=MAX_DETAIL_TEXT)]
@@ -171,6 +177,9 @@ def read_scan(raw: Any) -> ScanInput | RejectedInput:
     """One scan as sent, or why it cannot be read (errors by field path)."""
     if not isinstance(raw, dict):
         return RejectedInput(None, None, flatten_errors({"_schema": ["Invalid input type."]}))
+    control = control_errors(raw)
+    if control:  # refused before anything else, as the schemas refuse such text
+        return RejectedInput(raw_id(raw), raw_tracking(raw), control)
     errors: Errors = {key: [_("Unknown field.")] for key in raw if key not in FIELDS}
     scan_id = _id(raw, errors)
     tracking, bag = _tracking(raw, errors), _bag(raw, errors)

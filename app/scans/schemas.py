@@ -9,13 +9,16 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 
 from app import s10
-from app.api.schemas import InputSchema, LocalDateTime, OutputSchema, PageQuery, page_schema
+from app.api.schemas import InputSchema, LocalDateTime, OutputSchema, PageQuery, normalise_text, page_schema
 from app.bags.codes import BagCodeError, parse_bag_code
 from app.bags.codes import normalise as normalise_bag
 from app.scans.inputs import (
     MAX_DETAIL_KEYS,
     MAX_DETAIL_TEXT,
     MAX_SCANS,
+    NUL_ERROR,
+    OFFICE_CODE,
+    OFFICE_CODE_ERROR,
     REQUIRED_DETAILS,
     ScanInput,
     TooManyScans,
@@ -52,6 +55,8 @@ def _check_details(details: dict[str, Any]) -> None:
     if len(details) > MAX_DETAIL_KEYS:
         raise ValidationError(_("At most %(n)d details.", n=MAX_DETAIL_KEYS))
     for key, value in details.items():
+        if "\x00" in key or (isinstance(value, str) and "\x00" in value):
+            raise ValidationError(str(NUL_ERROR), key)
         if value is not None and not isinstance(value, str | int | float | bool):
             raise ValidationError(_("Details are plain values (text, numbers)."), key)
         if isinstance(value, str) and len(value) > MAX_DETAIL_TEXT:
@@ -68,7 +73,8 @@ class ScanSchema(InputSchema):
     bag = BagField(metadata={"description": "Bag id instead of a tracking number (EDD, EDE, EMG only)."})
     event = fields.String(required=True, validate=validate.OneOf([c.value for c in EventCode]))
     office = fields.String(
-        validate=validate.Length(min=1, max=32), metadata={"description": "Defaults to the clerk's office."}
+        validate=validate.Regexp(OFFICE_CODE, error=OFFICE_CODE_ERROR),
+        metadata={"description": "Defaults to the clerk's office."},
     )
     at = LocalDateTime(metadata={"description": "When it happened; defaults to when the server receives it."})
     details = fields.Dict(
@@ -135,6 +141,12 @@ class ScanList(fields.List):
 
 class ScanBatchSchema(InputSchema):
     scans = ScanList(EachScan(ScanSchema), required=True, metadata={"description": "At most 1,000."})
+
+    @ma.pre_load
+    def _normalise(self, data: Any, **_kwargs: Any) -> Any:
+        # Only normalised here: text a scan may not hold (control characters) rejects that scan alone,
+        # in app.scans.reading, instead of the whole batch.
+        return normalise_text(data)
 
 
 class ScanResultSchema(OutputSchema):

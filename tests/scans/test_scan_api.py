@@ -290,3 +290,26 @@ def test_five_hundred_scans_take_a_handful_of_statements(app, api, session):
     assert {r["result"] for r in out} == {"recorded"}
     # Sign-in, consignments, events, offices, insert, alerts, deadline, update, flags, audit.
     assert queries.count <= 12, "\n".join(s[:90] for s in queries.statements)
+
+
+def test_control_characters_reject_only_their_scan(api, session, item):
+    other = consignment(session)
+    batch = [
+        scan(item.tracking, "EMA", ago(20)),
+        scan(
+            other.tracking,
+            "EMH",
+            ago(10),
+            office="32100",
+            details={"reason": "vắng\x00nhà", "action": "retry"},
+        ),
+        scan(other.tracking, "EMA", ago(20), office="32\x00100"),
+    ]
+    out = results(post_scans(api, "clerk", batch))
+    assert [r["result"] for r in out] == ["recorded", "rejected", "rejected"]
+    assert "details.reason" in out[1]["errors"]
+    assert "office" in out[2]["errors"]
+    assert event_count(session, other) == 0
+    assert_problem(
+        api.as_("clerk").post("/api/v1/bags", json={"destination": "32\x00000"}), 422, "destination"
+    )
