@@ -1,9 +1,8 @@
 """Everything one batch of scans needs from the database, read in a handful of statements.
 
-A batch reads its consignments with their events in one statement (locking the consignments, in id
-order, so that two requests touching the same items take turns instead of deriving a status from each
-other's half-seen events), the unresolved alerts of those items in one, the offices in one, and its bags
-in two. Consignments are read as plain rows (``Item``), not ORM objects: a batch of 1,000 changes them
+A batch reads its consignments with their events and unresolved alerts in one statement (locking the
+consignments, in id order, so that two requests touching the same items take turns instead of deriving a
+status from each other's half-seen events), the offices it does not know yet in one, and its bags in two. Consignments are read as plain rows (``Item``), not ORM objects: a batch of 1,000 changes them
 with one UPDATE, and the ORM's per-object bookkeeping was most of the time a batch took.
 """
 
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, String, any_, bindparam, or_, select
+from sqlalchemy import Integer, String, and_, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, lazyload
 
@@ -24,12 +23,13 @@ from app.alerts.services import UNRESOLVED
 from app.bags.codes import parse_bag_code
 from app.scans.inputs import RejectedInput, ScanInput
 from app.scans.status import Fact
-from models import Alert, AlertKind, Area, Consignment, Office, ScanEvent, Status, Urgency
+from models import Alert, AlertKind, Area, Consignment, EventCode, Office, ScanEvent, Status, Urgency
 from models.bags import Bag, BagItem
 
 CHUNK = 5000  # list size per statement: well under SQLite's and PostgreSQL's parameter limits
 T = TypeVar("T")
 C = Consignment.__table__
+A = Alert.__table__
 E = ScanEvent.__table__
 
 
@@ -107,8 +107,13 @@ def load(session: Session, inputs: Iterable[ScanInput | RejectedInput], own_offi
     loaded.bags = _bags(session, {s.bag for s in scans if s.bag})
     in_bags = sorted({cid for content in loaded.bags.values() for cid in content.consignment_ids})
     _items(session, loaded, sorted({s.tracking for s in scans if s.tracking}), in_bags)
-    _alerts(session, loaded)
-    know_offices(session, loaded, {s.office for s in scans if s.office})
+    # The offices named, and the destinations whose area an acceptance's deadline needs: one query.
+    accepted = {
+        loaded.items[s.tracking].destination_code
+        for s in scans
+        if s.event == EventCode.EMA and s.tracking in loaded.items
+    }
+    know_offices(session, loaded, {s.office for s in scans if s.office} | accepted)
     return loaded
 
 
@@ -137,6 +142,11 @@ def _items(session: Session, loaded: Loaded, trackings: list[str], ids: list[int
     """The consignments (locked) with all their events, in one statement per chunk."""
     columns = [C.c[name] for name in ITEM_COLUMNS]
     events = [E.c.id.label("event_id"), E.c.event, E.c.office_code, E.c.at, E.c.recorded_at, E.c.details]
+    alerts = [A.c.id.label("alert_id"), A.c.kind.label("alert_kind"), A.c.opened_at.label("alert_opened_at")]
+    # Events and unresolved alerts ride along (a row per event x alert): one round trip for all three.
+    joined = C.outerjoin(E, E.c.consignment_id == C.c.id).outerjoin(
+        A, and_(A.c.consignment_id == C.c.id, A.c.state.in_([s.value for s in UNRESOLVED]))
+    )
     id_chunks: list[Sequence[int]] = list(chunks(ids)) or [[]]
     for number, id_chunk in enumerate(id_chunks):
         conditions: list[Any] = []
@@ -147,8 +157,8 @@ def _items(session: Session, loaded: Loaded, trackings: list[str], ids: list[int
         if not conditions:
             continue
         query = (
-            select(*columns, *events, E.c.fingerprint)
-            .select_from(C.outerjoin(E, E.c.consignment_id == C.c.id))
+            select(*columns, *events, E.c.fingerprint, *alerts)
+            .select_from(joined)
             .where(or_(*conditions))
             .order_by(C.c.id)
             .with_for_update(of=C, key_share=True)  # FOR NO KEY UPDATE: the id never changes
@@ -164,23 +174,14 @@ def _read_row(loaded: Loaded, row: Any) -> None:
         item.route = list(item.route or [])
         loaded.items[item.tracking] = item
         loaded.by_id[item.id] = item
+    if row.alert_id is not None:
+        kinds = item.open_kinds
+        kind, opened_at = AlertKind(row.alert_kind), row.alert_opened_at
+        kinds[kind] = min(kinds[kind], opened_at) if kind in kinds else opened_at
     if row.event_id is not None and row.event_id not in loaded.fingerprints:
         loaded.fingerprints[row.event_id] = row.fingerprint
         fact = Fact(row.event_id, row.event, row.at, row.office_code, row.recorded_at, row.details or {})
         loaded.facts[item.id].append(fact)
-
-
-def _alerts(session: Session, loaded: Loaded) -> None:
-    ids = sorted(loaded.by_id)
-    for chunk in chunks(ids):
-        rows = session.execute(
-            select(Alert.consignment_id, Alert.kind, Alert.opened_at).where(
-                among(session, Alert.consignment_id, chunk, Integer), Alert.state.in_(UNRESOLVED)
-            )
-        )
-        for consignment_id, kind, opened_at in rows:
-            kinds = loaded.by_id[consignment_id].open_kinds
-            kinds[kind] = min(kinds[kind], opened_at) if kind in kinds else opened_at
 
 
 def _offices(session: Session, codes: set[str | None]) -> dict[str, Area]:
