@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+import models.consignments as consignments_model
 from app.scans.loading import Item
 from models import Consignment, ScanEvent
 
@@ -51,6 +52,12 @@ WHERE c.id = v.id
 """
 
 
+# The sweep must look again at whatever a scan changed. ORM changes reschedule it through a listener;
+# a bulk UPDATE does it itself, in the same statement, once the schema has the column (next_check_at).
+NEXT_CHECK = "next_check_at" in Consignment.__table__.c
+CHECK_AT_ONCE = getattr(consignments_model, "CHECK_AT_ONCE", None)
+
+
 def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -78,16 +85,19 @@ def update_items(session: Session, items: Sequence[Item]) -> None:
     if not items:
         return
     if _postgres(session):
-        arrays: list[list[Any]] = [[item.id for item in items]]
+        arrays: list[Any] = [[item.id for item in items]]
         arrays += [[_value(getattr(item, name)) for item in items] for name in ITEM_WRITTEN]
-        session.connection().exec_driver_sql(_UPDATE_PG, tuple(arrays))
+        sql = _UPDATE_PG
+        if NEXT_CHECK:
+            sql = sql.replace("changed_at = v.changed_at", "changed_at = v.changed_at, next_check_at = %s")
+            arrays.insert(0, CHECK_AT_ONCE)  # the SET placeholder comes before the FROM arrays
+        session.connection().exec_driver_sql(sql, tuple(arrays))
         return
     table = Consignment.__table__
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("item_id"))
-        .values({name: bindparam(f"new_{name}") for name in ITEM_WRITTEN})
-    )
+    values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in ITEM_WRITTEN}
+    if NEXT_CHECK:
+        values["next_check_at"] = CHECK_AT_ONCE
+    statement = update(table).where(table.c.id == bindparam("item_id")).values(values)
     params = [{"item_id": item.id, **{f"new_{n}": getattr(item, n) for n in ITEM_WRITTEN}} for item in items]
     session.connection().execute(statement, params)
 
