@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from marshmallow import fields
 
-from app.api.schemas import LocalDateTime, OutputSchema
+from app.api.schemas import LOCAL_TZ, LocalDateTime, OutputSchema
+from app.tracking.services import PublicItem
 from app.vocabulary import event_label, flag_label, status_label
 
 
@@ -34,3 +38,31 @@ class PublicTrackingSchema(OutputSchema):
     due_at = LocalDateTime()
     delivered_at = LocalDateTime(allow_none=True)
     events = fields.List(fields.Nested(PublicEventSchema))
+
+
+def _local(value: datetime | None) -> str | None:
+    return value.astimezone(LOCAL_TZ).isoformat() if value is not None else None
+
+
+def public_json(item: PublicItem) -> dict[str, Any]:
+    """The same document as PublicTrackingSchema, built directly for the hot path."""
+    return {
+        "tracking": item.tracking,
+        "status": item.status.value,
+        "status_text": status_label(item.status),
+        "flags": item.flags,
+        "flags_text": [flag_label(f) for f in item.flags],
+        "urgency": item.urgency,
+        "origin": {"code": item.origin.code, "name": item.origin.name},
+        "destination": {"code": item.destination.code, "name": item.destination.name},
+        "registered_at": _local(item.registered_at),
+        "due_at": _local(item.due_at),
+        "delivered_at": _local(item.delivered_at),
+        "events": [
+            {
+                "event": e.event, "description": event_label(e.event), "office": e.office_code,
+                "office_name": e.office_name, "at": _local(e.at),
+            }
+            for e in item.events
+        ],
+    }  # fmt: skip

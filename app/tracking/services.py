@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
 
 from app import s10
-from app.alerts.services import flags_of
 from app.errors import Invalid, NotFound
-from models import Consignment, Office, ScanEvent, Status
+from models import Alert, AlertState, Consignment, Office, ScanEvent, Status
 
 MAX_IDS = 20
 
@@ -29,6 +28,12 @@ STAGES = (
     ("out_for_delivery", (Status.OUT_FOR_DELIVERY,)),
     ("delivered", (Status.DELIVERED,)),
 )
+
+
+@dataclass(frozen=True)
+class PublicOffice:
+    code: str
+    name: str
 
 
 @dataclass
@@ -45,8 +50,8 @@ class PublicItem:
     status: Status
     flags: list[str]
     urgency: str
-    origin: Office
-    destination: Office
+    origin: PublicOffice
+    destination: PublicOffice
     registered_at: datetime
     due_at: datetime
     delivered_at: datetime | None
@@ -81,37 +86,69 @@ def parse_or_explain(text: str) -> str:
         raise Invalid(message, {"tracking": message}) from exc
 
 
+_C, _A, _E = Consignment.__table__, Alert.__table__, ScanEvent.__table__
+_ORIGIN, _DESTINATION, _AT = (
+    Office.__table__.alias("origin"),
+    Office.__table__.alias("destination"),
+    Office.__table__.alias("at_office"),
+)
+# The hot path of public tracking: plain columns (no ORM objects), flags aggregated by the database.
+_ITEM = (
+    select(
+        _C.c.id, _C.c.tracking, _C.c.status, _C.c.urgency, _C.c.registered_at, _C.c.due_at, _C.c.delivered_at,
+        _ORIGIN.c.code, _ORIGIN.c.name, _DESTINATION.c.code, _DESTINATION.c.name,
+        select(func.aggregate_strings(_A.c.kind, ","))
+        .where(_A.c.consignment_id == _C.c.id, _A.c.state != AlertState.RESOLVED.value)
+        .scalar_subquery(),
+    )
+    .join(_ORIGIN, _ORIGIN.c.code == _C.c.origin_code)
+    .join(_DESTINATION, _DESTINATION.c.code == _C.c.destination_code)
+    .where(_C.c.tracking == bindparam("tracking"))
+)  # fmt: skip
+_EVENTS = (
+    select(_E.c.event, _E.c.at, _AT.c.code, _AT.c.name)
+    .join(_AT, _AT.c.code == _E.c.office_code)
+    .where(_E.c.consignment_id == bindparam("consignment"))
+    .order_by(_E.c.at, _E.c.recorded_at)
+)
+
+
 def public_item(session: Session, text: str) -> PublicItem:
     tracking = parse_or_explain(text)
-    consignment = session.scalar(
-        select(Consignment)
-        .where(Consignment.tracking == tracking)
-        .options(joinedload(Consignment.origin), joinedload(Consignment.destination))
-    )
-    if consignment is None:
+    # Built once with bind parameters and run on the connection: no per-request statement building.
+    connection = session.connection()
+    row = connection.execute(_ITEM, {"tracking": tracking}).first()
+    if row is None:
         message = _("No item with this number is registered. If you have just sent it, try again later.")
         raise NotFound(message, {"tracking": message})
-    return _to_public(session, consignment)
-
-
-def _to_public(session: Session, consignment: Consignment) -> PublicItem:
-    rows = session.execute(
-        select(ScanEvent.event, ScanEvent.at, Office.code, Office.name)
-        .join(Office, Office.code == ScanEvent.office_code)
-        .where(ScanEvent.consignment_id == consignment.id)
-        .order_by(ScanEvent.at, ScanEvent.recorded_at)
-    )
-    events = [PublicEvent(e.value, code, name, at) for e, at, code, name in rows]
+    (
+        cid,
+        tracking,
+        status,
+        urgency,
+        registered_at,
+        due_at,
+        delivered_at,
+        o_code,
+        o_name,
+        d_code,
+        d_name,
+        flags,
+    ) = row
+    events = [
+        PublicEvent(e.value if hasattr(e, "value") else e, code, name, at)
+        for e, at, code, name in connection.execute(_EVENTS, {"consignment": cid})
+    ]
     return PublicItem(
-        tracking=consignment.tracking,
-        status=consignment.status,
-        flags=flags_of(session, [consignment.id])[consignment.id],
-        urgency=consignment.urgency.value,
-        origin=consignment.origin,
-        destination=consignment.destination,
-        registered_at=consignment.registered_at,
-        due_at=consignment.due_at,
-        delivered_at=consignment.delivered_at,
+        tracking=tracking,
+        status=Status(status),
+        flags=sorted(set(flags.split(","))) if flags else [],
+        urgency=urgency.value if hasattr(urgency, "value") else urgency,
+        origin=PublicOffice(o_code, o_name),
+        destination=PublicOffice(d_code, d_name),
+        registered_at=registered_at,
+        due_at=due_at,
+        delivered_at=delivered_at,
         events=events,
     )
 

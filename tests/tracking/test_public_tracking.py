@@ -139,3 +139,17 @@ def test_public_tracking_is_rate_limited(app: Flask, session):
     statuses = [client.get(f"/api/v1/track/{item.tracking}").status_code for _ in range(3)]
     assert statuses[:2] == [200, 200]
     assert statuses[2] == 429
+
+
+def test_fast_serialiser_matches_the_documented_schema(session):
+    from app.tracking.schemas import PublicTrackingSchema, public_json
+    from app.tracking.services import public_item
+
+    item = _delivered_item(session)
+    from app.alerts.services import open_alert
+    from models import AlertKind
+
+    open_alert(session, AlertKind.LATE, "quá hạn", consignment=item)
+    public = public_item(session, item.tracking)
+    assert public.flags == ["late"]
+    assert public_json(public) == PublicTrackingSchema().dump(public)
