@@ -73,6 +73,9 @@ class LocalDateTime(fields.DateTime):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=LOCAL_TZ)
+        if not 2000 <= parsed.year <= 2099:
+            # Also keeps clear of the calendar's edges, where converting time zones overflows.
+            raise ma.ValidationError(_l("Use a date between the years 2000 and 2099."))
         return parsed.astimezone(UTC)
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:

@@ -116,3 +116,9 @@ def test_nul_in_a_path_parameter_never_gives_a_500(api):
     response = api.as_("admin").get("/api/v1/offices/32%00100")
     assert response.status_code in (404, 422)
     assert response.mimetype == "application/problem+json"
+
+
+def test_times_at_the_edge_of_the_calendar_are_422(api):
+    for when in ("0001-01-01T00:00:00", "9999-12-31T23:59:59+14:00"):
+        response = api.as_("clerk").get("/api/v1/duty", query_string={"office": "32100", "at": when})
+        assert response.status_code == 422, response.get_data(as_text=True)
