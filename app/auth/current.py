@@ -15,6 +15,8 @@ from models import User
 login_manager = LoginManager()
 csrf = CSRFProtect()
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The only API endpoints open without a token (the contract's token exchange, public tracking, the spec).
+PUBLIC_API_ENDPOINTS = frozenset({"auth.Tokens", "tracking.Track", "api-docs.openapi_json"})
 
 
 def bearer_token(req: Request) -> str | None:
@@ -62,6 +64,12 @@ def _check_csrf() -> None:
     csrf.protect()
 
 
+def _authenticate_api() -> None:
+    """Every API request is authenticated before anything reads its body: no token is 401, whatever it sent."""
+    if request.path.startswith("/api/v1/") and request.endpoint and request.endpoint not in PUBLIC_API_ENDPOINTS:
+        api_actor()
+
+
 def _forget_cached_user() -> None:
     # Flask-Login caches the user on the app context; a CLI command or a test that makes several requests
     # within one context must not see the previous request's user.
@@ -74,3 +82,4 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     app.before_request(_check_csrf)
+    app.before_request(_authenticate_api)

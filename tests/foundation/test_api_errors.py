@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import build_app
-from tests.support import assert_problem
+from tests.support import assert_problem, token_for
 
 
 def test_missing_token_is_401(api):
@@ -64,7 +64,9 @@ def test_unexpected_error_is_500_without_internals(app: Flask):
     def boom() -> str:
         raise RuntimeError("secret internal detail /etc/passwd")
 
-    response = broken.test_client().get("/api/v1/boom")
+    response = broken.test_client().get(
+        "/api/v1/boom", headers={"Authorization": f"Bearer {token_for(app, 'admin')}"}
+    )
     body = assert_problem(response, 500)
     text = response.get_data(as_text=True)
     assert "secret internal detail" not in text
