@@ -1,7 +1,12 @@
-"""Opening and resolving alerts. A consignment's flags are its unresolved alerts' kinds.
+"""Opening, resolving, listing and acknowledging alerts. A consignment's flags are its unresolved alerts' kinds.
 
 Opening is an INSERT … ON CONFLICT DO NOTHING against the partial unique index on unresolved
 alerts, so any number of processes (sweeps on several hosts, concurrent scans) raise each cause once.
+Both write the matching webhook event to the outbox in the same transaction.
+
+For scanning and registration, re-exported here: ``schedule_check`` (have the sweep look at an item
+again; ORM changes do it by themselves), ``mark_for_check`` (the same after bulk SQL) and ``estimate``
+(the expected delivery time after a scan).
 """
 
 from __future__ import annotations
@@ -10,11 +15,20 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select, text, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy.sql import literal
 
-from models import Alert, AlertKind, AlertState, Consignment
+from app.alerts.estimate import estimate as estimate
+from app.alerts.schedule import mark_for_check as mark_for_check
+from app.alerts.schedule import schedule_check as schedule_check
+from app.audit.services import record
+from app.auth import policy
+from app.errors import Conflict, Forbidden, NotFound
+from models import SEVERITY, Alert, AlertKind, AlertState, Consignment, Urgency, User
 from models.base import utcnow
 
 UNRESOLVED = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
@@ -63,6 +77,7 @@ def open_alert(
         return None
     if consignment is not None:
         consignment.changed_at = now
+    _emit(session, [alert_id], "alert.opened", now)
     return session.get(Alert, alert_id)
 
 
@@ -89,7 +104,15 @@ def resolve_alerts(
     resolved = list(session.execute(statement).scalars())
     if resolved:
         consignment.changed_at = now
+        _emit(session, resolved, "alert.resolved", now)
     return resolved
+
+
+def _emit(session: Session, alert_ids: list[int], event_type: str, now: datetime) -> None:
+    # Webhook events go to the outbox in the same transaction as the alert change (nothing if nobody listens).
+    from app.webhooks.services import emit_alert_events
+
+    emit_alert_events(session, alert_ids, event_type, now)
 
 
 def flags_of(session: Session, consignment_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -108,3 +131,127 @@ def flags_of(session: Session, consignment_ids: Iterable[int]) -> dict[int, list
     for flags in result.values():
         flags.sort()
     return result
+
+
+# --- Reading and acknowledging ------------------------------------------------------------------------------
+
+STATE_ORDER = {AlertState.OPEN: 0, AlertState.ACKNOWLEDGED: 1, AlertState.RESOLVED: 2}
+URGENCY_ORDER = {Urgency.FLASH: 0, Urgency.VERY_URGENT: 1, Urgency.URGENT: 2, Urgency.NORMAL: 3}
+
+
+def _route_has(session: Session, item: Any, office: str) -> ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":
+        return item.route.cast(JSONB).op("@>")(literal([office], JSONB))
+    hops = func.json_each(item.route).table_valued("value")
+    return exists(select(1).select_from(hops).where(hops.c.value == office))
+
+
+def _scope(session: Session, item: Any, actor: User) -> ColumnElement[bool]:
+    scope = policy.require_alert_list(actor)
+    if scope.everything:
+        return true()
+    if scope.body is not None:
+        return or_(item.sender_code == scope.body, item.recipient_code == scope.body)
+    if scope.office is not None:
+        return or_(
+            Alert.office_code == scope.office,
+            item.origin_code == scope.office,
+            item.destination_code == scope.office,
+            item.last_office_code == scope.office,
+            _route_has(session, item, scope.office),
+        )
+    return false()
+
+
+def alerts_query(
+    session: Session,
+    actor: User,
+    *,
+    state: str | None = None,
+    states: Iterable[str] | None = None,
+    kind: str | None = None,
+    office: str | None = None,
+    tracking: str | None = None,
+) -> Select[tuple[Alert]]:
+    """The alerts the actor may see: unresolved first, then the gravest, the most urgent, the newest."""
+    # Filtered through an alias; loaded separately (the consignment's own eager joins are inner joins,
+    # which would drop the alerts that have no consignment).
+    item = aliased(Consignment)
+    query = (
+        select(Alert)
+        .outerjoin(item, Alert.consignment_id == item.id)
+        .options(selectinload(Alert.consignment), joinedload(Alert.acknowledged_by))
+        .where(_scope(session, item, actor))
+    )
+    if state:
+        query = query.where(Alert.state == AlertState(state))
+    if states is not None:
+        query = query.where(Alert.state.in_([AlertState(s) for s in states]))
+    if kind:
+        query = query.where(Alert.kind == AlertKind(kind))
+    if office:
+        query = query.where(Alert.office_code == office)
+    if tracking:
+        query = query.where(item.tracking == tracking)
+    return query.order_by(
+        case(*((Alert.state == s, r) for s, r in STATE_ORDER.items()), else_=9),
+        case(*((Alert.kind == k, r) for k, r in SEVERITY.items()), else_=9),
+        case(*((item.urgency == u, r) for u, r in URGENCY_ORDER.items()), else_=9),
+        Alert.opened_at.desc(),
+        Alert.id.desc(),
+    )
+
+
+MAX_ID = 2**31 - 1
+
+
+def get_alert(session: Session, actor: User, alert_id: int) -> Alert:
+    alert = session.get(Alert, alert_id) if 0 < alert_id <= MAX_ID else None
+    if alert is None:
+        raise NotFound(_("No alert %(id)s.", id=alert_id), {"id": _("Unknown alert.")})
+    if not policy.may_see_alert(actor, alert):
+        raise Forbidden(_("This alert concerns neither your body nor your office."), {"id": _("Not yours.")})
+    return alert
+
+
+def acknowledge(
+    session: Session, actor: User, alert_id: int, note: str | None, now: datetime | None = None
+) -> Alert:
+    """Someone has seen the alert and is acting on it. Only an open alert can be acknowledged."""
+    now = now or utcnow()
+    alert = get_alert(session, actor, alert_id)
+    policy.require_acknowledge_alert(actor, alert)
+    # Conditional: a sweep resolving it, or a colleague acknowledging it, at the same moment wins cleanly.
+    changed = session.execute(
+        update(Alert)
+        .where(Alert.id == alert.id, Alert.state == AlertState.OPEN)
+        .values(
+            state=AlertState.ACKNOWLEDGED,
+            acknowledged_at=now,
+            acknowledged_by_id=actor.id,
+            acknowledge_note=note,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(alert)
+    if not changed:
+        raise Conflict(_conflict_reason(alert), {"id": [_conflict_reason(alert)]})
+    record(session, actor, "alert.acknowledge", "alert", alert.id, kind=alert.kind.value, note=note)
+    return alert
+
+
+def _conflict_reason(alert: Alert) -> str:
+    if alert.state == AlertState.RESOLVED:
+        return _("This alert is already resolved: its cause has cleared.")
+    who = alert.acknowledged_by.username if alert.acknowledged_by else "?"
+    return _("Already acknowledged by %(user)s.", user=who)
+
+
+def on_duty(session: Session, alerts: list[Alert], at: datetime) -> dict[int, list[str]]:
+    """alert id -> usernames of the people on duty at its office (from the duty roster, when there is one)."""
+    try:
+        from app.duty.services import on_duty_map
+    except ImportError:  # the duty roster is its own domain; without it nobody is listed
+        return {a.id: [] for a in alerts}
+    by_office = on_duty_map(session, [a.office_code for a in alerts], at)
+    return {a.id: by_office.get(a.office_code or "", []) for a in alerts}

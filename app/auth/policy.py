@@ -232,3 +232,34 @@ def may_cancel_consignment(actor: User, consignment: Any) -> bool:
 def may_register_consignments(actor: User) -> bool:
     """Whether the role registers at all (the form, the CSV import); which sender and office is checked above."""
     return actor.role in (Role.ADMIN, Role.BOARD, Role.CLERK)
+
+
+# --- Alerts, delivery standards, webhooks -----------------------------------------------------------------
+
+
+def may_list_alerts(actor: User) -> bool:
+    """Admins, election bodies (their items' alerts) and clerks (their office's); not the label station."""
+    return actor.role in (Role.ADMIN, Role.BOARD, Role.CLERK)
+
+
+def require_alert_list(actor: User) -> ConsignmentScope:
+    """The scope of the alerts a user sees: that of the consignments they see, plus their office's."""
+    if not may_list_alerts(actor):
+        raise Forbidden(_("Your role does not follow alerts."))
+    return consignment_scope(actor)
+
+
+def may_see_alert(actor: User, alert: Any) -> bool:
+    if is_admin(actor):
+        return True
+    if not may_list_alerts(actor):
+        return False
+    if actor.role == Role.CLERK and alert.office_code == actor.office_code:
+        return True
+    return alert.consignment is not None and may_see_consignment(actor, alert.consignment)
+
+
+def require_acknowledge_alert(actor: User, alert: Any) -> None:
+    """Whoever sees an alert may acknowledge it: the people who can act on it."""
+    if not may_see_alert(actor, alert):
+        raise Forbidden(_("This alert concerns neither your body nor your office."), {"id": _("Not yours.")})

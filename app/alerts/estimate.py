@@ -1,0 +1,52 @@
+"""Estimated delivery: when an item is now expected at its recipient, revised as it is seen.
+
+The delivery standard is shared evenly over the legs of the route (origin → sorting centre(s) →
+delivery office, then the last mile to the recipient): an item last seen at the k-th office of an
+n-office route still has (n - k) of n legs to go, counted on the calendar from that sighting. Out for
+delivery, half a leg remains. An agreed delivery time (Hẹn giờ) is never promised earlier than agreed,
+and no undelivered item is ever expected in the past: a stale estimate is moved ahead (here when a scan
+arrives, in the sweep when time passes: app/alerts/sweep.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.standards.services import load_calendar, standard_hours
+from models import Area, Consignment, Office, Status
+from models.base import utcnow
+
+
+def remaining_share(consignment: Consignment) -> float:
+    """The fraction of the delivery standard still ahead of the item, from where it was last seen."""
+    route = list(consignment.route or []) or [consignment.origin_code, consignment.destination_code]
+    legs = len(route)
+    if consignment.status == Status.REGISTERED or consignment.last_office_code is None:
+        return 1.0
+    if consignment.status == Status.OUT_FOR_DELIVERY:
+        return 0.5 / legs
+    office = consignment.last_office_code
+    # The last place on the route where it was seen (a route may pass an office twice); off-route: start.
+    position = max((i for i, code in enumerate(route) if code == office), default=0)
+    return (legs - position) / legs
+
+
+def estimate(session: Session, consignment: Consignment, now: datetime | None = None) -> datetime | None:
+    """When the item is expected at its recipient; None for items returned or cancelled."""
+    now = now or utcnow()
+    if consignment.status == Status.DELIVERED:
+        return consignment.delivered_at
+    if consignment.status.final:
+        return None
+    destination = session.get(Office, consignment.destination_code)
+    area = destination.area if destination is not None else Area.RURAL
+    seconds = round(standard_hours(session, consignment.urgency, area) * 3600 * remaining_share(consignment))
+    sight = consignment.last_event_at or consignment.accepted_at or consignment.registered_at
+    if consignment.status == Status.REGISTERED:
+        sight = max(sight, now)  # the clock starts when it is handed in, not before
+    expected = load_calendar(session).add(sight, seconds)
+    if consignment.deliver_by is not None and expected < consignment.deliver_by:
+        expected = consignment.deliver_by
+    return max(expected, now)

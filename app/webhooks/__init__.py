@@ -1,0 +1,1 @@
+"""Webhooks: signed notifications of status changes and alerts to other systems, through an outbox."""
