@@ -66,7 +66,11 @@ def _check_csrf() -> None:
 
 def _authenticate_api() -> None:
     """Every API request is authenticated before anything reads its body: no token is 401, whatever it sent."""
-    if request.path.startswith("/api/v1/") and request.endpoint and request.endpoint not in PUBLIC_API_ENDPOINTS:
+    if (
+        request.path.startswith("/api/v1/")
+        and request.endpoint
+        and request.endpoint not in PUBLIC_API_ENDPOINTS
+    ):
         api_actor()
 
 
