@@ -93,6 +93,13 @@ SCAN = {"scans": [{"id": "6b1f6c1e-0000-4000-8000-000000000001", "tracking": "{t
         ("admin", "GET", "/api/v1/audit", None, 200),
         ("clerk", "GET", "/api/v1/audit", None, 403),
         ("board", "GET", "/api/v1/serial-blocks", None, 403),
+        ("board", "POST", "/api/v1/webhooks", "webhook", 403),
+        ("clerk", "GET", "/api/v1/webhooks", None, 403),
+        ("clerk", "PUT", "/api/v1/standards", "standards", 403),
+        ("board", "PUT", "/api/v1/standards", "standards", 403),
+        ("printer", "GET", "/api/v1/alerts", None, 403),
+        ("board", "GET", "/api/v1/alerts", None, 200),
+        ("admin", "GET", "/api/v1/webhooks", None, 200),
     ],
 )
 def test_roles_and_scopes(api, item, role, method, path, body, expected):
@@ -103,6 +110,8 @@ def test_roles_and_scopes(api, item, role, method, path, body, expected):
             "urgency": "flash", "confidentiality": "none", "pieces": 1, "weight_g": 100,
         },
         "scan": {"scans": [{**SCAN["scans"][0], "tracking": item.tracking}]},
+        "webhook": {"url": "https://example.org/hook", "events": ["alert.opened"], "secret": "a-long-secret-value"},
+        "standards": {},
     }  # fmt: skip
     response = api.as_(role).request(method, path.format(t=item.tracking), json=bodies.get(body))
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
