@@ -86,3 +86,36 @@ def test_production_refuses_default_secret(cli_env):
     )
     assert result.returncode != 0
     assert "HOATOC_SECRET_KEY" in result.stderr
+
+
+def test_demo_serves_the_vietnamese_login_page_and_the_demo_users_can_sign_in(cli_env):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cli_env["HOATOC_DEMO_PASSWORD"] = "demo-password"
+    server = subprocess.Popen(
+        [*HOATOC, "demo", "--port", str(port)], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline, html = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not html:
+            try:
+                html = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert '<html lang="vi">' in html
+        assert "Đăng nhập" in html
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/tokens",
+            data=b'{"username": "ubbc.tinh", "password": "demo-password"}',
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 201
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
