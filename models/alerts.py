@@ -6,7 +6,7 @@ A consignment's ``flags`` are the kinds of its alerts that are not resolved: one
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
@@ -100,3 +100,25 @@ class Alert(Base):
 
     consignment: Mapped[Consignment | None] = relationship()
     acknowledged_by: Mapped[User | None] = relationship()
+
+
+# A next_check_at long past: "look at this at the next sweep", whatever clock the sweep is run with.
+CHECK_AT_ONCE = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class ConsignmentCheck(Base):
+    """When the sweep must look at an open consignment again (app/alerts/sweep.py).
+
+    One row per open consignment, kept apart from the wide, much-indexed consignments table so that the
+    sweep's writes stay cheap. Database triggers (migration 2026_11_29_1300_alerts_check_queue) put a
+    consignment here at CHECK_AT_ONCE when it is inserted or when what the sweep judges by changes
+    (status, sighting, deadline…), whoever writes it (ORM, bulk SQL); the sweep then sets the earliest
+    instant a flag or the estimate could change, and deletes the row once nothing is left to watch.
+    """
+
+    __tablename__ = "consignment_checks"
+
+    consignment_id: Mapped[int] = mapped_column(
+        ForeignKey("consignments.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    next_check_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -15,7 +15,6 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,10 +45,6 @@ class Confidentiality(enum.StrEnum):
     @property
     def classified(self) -> bool:
         return self is not Confidentiality.NONE
-
-
-# A next_check_at long past: "look at this at the next sweep", whatever clock the sweep is run with.
-CHECK_AT_ONCE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class Status(enum.StrEnum):
@@ -102,13 +97,6 @@ class Consignment(Base):
         # The sweep and the boards read open consignments by these.
         Index("ix_consignments_status_due", "status", "due_at"),
         Index("ix_consignments_dispatch", "dispatch_id", "dispatch_position"),
-        # The sweep reads what is due for a check; items with nothing left to watch are not indexed.
-        Index(
-            "ix_consignments_next_check_at",
-            "next_check_at",
-            postgresql_where=text("next_check_at IS NOT NULL"),
-            sqlite_where=text("next_check_at IS NOT NULL"),
-        ),
     )
 
     id: Mapped[intpk]
@@ -154,10 +142,6 @@ class Consignment(Base):
     last_office_code: Mapped[str | None] = mapped_column(ForeignKey("offices.code", ondelete="RESTRICT"))
     # Bumped whenever anything about the item changes, so the sweep can look only at what changed.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    # When the sweep must look at the item again (the earliest time a late/stalled/suspected_lost flag or
-    # the estimate could change); NULL when nothing is left to watch. New and changed items get
-    # CHECK_AT_ONCE (see app/alerts/schedule.py), so the sweep's work follows what changed.
-    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=CHECK_AT_ONCE)
     details: Mapped[dict[str, Any]] = mapped_column(JsonList, default=dict)
 
     sender: Mapped[Body] = relationship(foreign_keys=[sender_code], lazy="joined", innerjoin=True)

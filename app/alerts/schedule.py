@@ -1,10 +1,10 @@
-"""Keeping ``next_check_at`` honest: whatever changes an item's deadlines puts it in front of the sweep.
+"""Putting consignments in front of the sweep.
 
-The sweep only reads items whose ``next_check_at`` has come (app/alerts/sweep.py). Registration inserts
-with the column's default (CHECK_AT_ONCE); any ORM flush that changes what the sweep judges by (status,
-last sighting, deadline, urgency...) resets it to CHECK_AT_ONCE through the listener below, so a scan
-need not know about the sweep. Code that changes those columns with a bulk UPDATE must call
-``mark_for_check`` itself.
+The sweep reads ``consignment_checks`` (models/alerts.py): one row per open consignment with the instant
+it must be looked at again. Database triggers keep it honest: a consignment inserted, or updated in what
+the sweep judges by (status, sighting, deadline, urgency…), gets CHECK_AT_ONCE, whoever wrote it (the
+ORM, the scans' bulk UPDATE, plain SQL). These functions are for the rare case where something else
+should make the sweep look again (the delivery standards changed, a repair by hand).
 """
 
 from __future__ import annotations
@@ -12,60 +12,47 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from models import Consignment
-from models.consignments import CHECK_AT_ONCE
+from models.alerts import CHECK_AT_ONCE, ConsignmentCheck
+from models.base import UTCDateTime
 
-# What the sweep's decisions depend on.
-WATCHED = (
-    "status",
-    "registered_at",
-    "accepted_at",
-    "due_at",
-    "deliver_by",
-    "urgency",
-    "last_event_at",
-    "last_office_code",
-    "delivered_at",
-    "cancelled_at",
-    "expected_at",
-    "route",
-)
+FINAL_STATUSES = ("delivered", "returned", "cancelled")
+
+
+def _at_once() -> Any:
+    return literal(CHECK_AT_ONCE, UTCDateTime())
+
+
+def _upsert(session: Session, rows: Any) -> None:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(ConsignmentCheck).from_select(["consignment_id", "next_check_at"], rows)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["consignment_id"], set_={"next_check_at": statement.excluded.next_check_at}
+        )
+    )
+
+
+def mark_for_check(session: Session, consignment_ids: Iterable[int]) -> None:
+    """Have the next sweep look at these consignments (final ones too: their alerts then resolve)."""
+    ids = sorted(set(consignment_ids))
+    for start in range(0, len(ids), 500):
+        rows = select(Consignment.id, _at_once()).where(Consignment.id.in_(ids[start : start + 500]))
+        _upsert(session, rows)
 
 
 def schedule_check(session: Session, consignment: Consignment) -> None:
-    """Have the next sweep look at this item (cheap; the sweep computes the real next check)."""
-    consignment.next_check_at = CHECK_AT_ONCE
-    # Written even if the loaded value looks the same: the sweep may have changed it behind the ORM's back.
-    flag_modified(consignment, "next_check_at")
+    """Have the next sweep look at this consignment."""
+    if consignment.id is None:
+        session.flush()
+    mark_for_check(session, [consignment.id])
 
 
-def mark_for_check(session: Session, consignment_ids: Iterable[int]) -> int:
-    """The same for items changed by bulk SQL, which ORM listeners do not see."""
-    ids = list(consignment_ids)
-    if not ids:
-        return 0
-    result = session.execute(
-        update(Consignment)
-        .where(Consignment.id.in_(ids))
-        .values(next_check_at=CHECK_AT_ONCE)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
-
-
-def _changed(item: Consignment) -> bool:
-    state = inspect(item)
-    if state.attrs.next_check_at.history.has_changes():
-        return False  # set on purpose in this flush (by schedule_check or the sweep's own logic)
-    return any(state.attrs[name].history.has_changes() for name in WATCHED)
-
-
-@event.listens_for(Session, "before_flush")
-def _reschedule_changed(session: Session, _context: Any, _instances: Any) -> None:
-    for item in session.dirty:
-        if isinstance(item, Consignment) and _changed(item):
-            schedule_check(session, item)
+def recheck_open(session: Session) -> None:
+    """Every open consignment in front of the sweep (after the standards or the calendar changed)."""
+    rows = select(Consignment.id, _at_once()).where(Consignment.status.not_in(FINAL_STATUSES))
+    _upsert(session, rows)

@@ -4,9 +4,9 @@ Opening is an INSERT … ON CONFLICT DO NOTHING against the partial unique index
 alerts, so any number of processes (sweeps on several hosts, concurrent scans) raise each cause once.
 Both write the matching webhook event to the outbox in the same transaction.
 
-For scanning and registration, re-exported here: ``schedule_check`` (have the sweep look at an item
-again; ORM changes do it by themselves), ``mark_for_check`` (the same after bulk SQL) and ``estimate``
-(the expected delivery time after a scan).
+For scanning and registration, re-exported here: ``estimate`` (the expected delivery time after a
+scan) and ``schedule_check`` / ``mark_for_check`` (have the sweep look at items again; rarely needed:
+database triggers already do it whenever a consignment is inserted or changes in what the sweep judges).
 """
 
 from __future__ import annotations

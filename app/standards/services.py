@@ -8,15 +8,14 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
 from app.errors import Invalid
 from app.standards.calendar import TABLE_FIRST_DAY, Calendar, local_date, table_last_day
-from models import DEFAULT_HOURS, Area, Consignment, DeliveryStandard, Status, Urgency, User
+from models import DEFAULT_HOURS, Area, DeliveryStandard, Urgency, User
 from models.base import utcnow
-from models.consignments import CHECK_AT_ONCE
 from models.standards import (
     DEFAULT_SCAN_GAPS,
     CalendarSettings,
@@ -27,7 +26,6 @@ from models.standards import (
 )
 
 _CALENDAR_KEY = "hoatoc.calendar"
-FINAL_STATUSES = (Status.DELIVERED, Status.RETURNED, Status.CANCELLED)
 
 
 def standard_hours(session: Session, urgency: Urgency, area: Area) -> int:
@@ -218,15 +216,11 @@ def rebuild_counting_days(
     return len(rows)
 
 
-def recheck_open_consignments(session: Session) -> int:
+def recheck_open_consignments(session: Session) -> None:
     """Every open item gets a fresh look at the next sweep (after the thresholds or the calendar changed)."""
-    result = session.execute(
-        update(Consignment)
-        .where(Consignment.status.not_in(FINAL_STATUSES))
-        .values(next_check_at=CHECK_AT_ONCE)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
+    from app.alerts.schedule import recheck_open
+
+    recheck_open(session)
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Alert, AlertState, Consignment, EventCode, ScanEvent, Status, Urgency
+from models.alerts import ConsignmentCheck
 from tests.factories import make_consignment
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -81,6 +82,13 @@ def alerts_of(session: Session, item: Consignment, *, unresolved: bool = False) 
     if unresolved:
         query = query.where(Alert.state != AlertState.RESOLVED)
     return list(session.scalars(query))
+
+
+def next_check(session: Session, item: Consignment) -> datetime | None:
+    """When the sweep will look at the item again (None: nothing left to watch)."""
+    return session.scalar(
+        select(ConsignmentCheck.next_check_at).where(ConsignmentCheck.consignment_id == item.id)
+    )
 
 
 def kinds(alerts: list[Alert]) -> list[str]:

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.alerts.sweep import add_counting_time
+from app.alerts.claim import add_counting_time
 from app.standards.calendar import Calendar
 from app.standards.services import due_at, load_calendar, rebuild_counting_days, update_standards
 from models import Area, Urgency, User

@@ -10,7 +10,7 @@ import pytest
 
 from app import db
 from models import AlertKind
-from tests.alerts.committed import alert_counts, committed, start
+from tests.alerts.committed import alert_counts, committed, hoatoc, start
 from tests.alerts.helpers import T0, accepted
 
 ITEMS = 240
@@ -38,3 +38,18 @@ def test_two_sweeps_at_once_raise_each_alert_once(app, backend):
             assert sum(examined) == ITEMS
         else:
             assert sum(examined) >= ITEMS  # SQLite has one writer at a time; the unique index still holds
+
+
+@pytest.mark.committing
+def test_one_sweep_with_several_workers_shares_the_items(app, backend):
+    with committed(app) as ids:
+        for _ in range(ITEMS):
+            ids.append(accepted(db.session).id)
+        db.session.commit()
+        as_of = (T0 + timedelta(hours=30)).isoformat()
+        result = hoatoc(app, "sweep", "--as-of", as_of, "--batch", "15", "--workers", "3", "--no-deliver")
+        assert result.returncode == 0, result.stderr
+        assert f"examined {ITEMS} " in result.stdout  # every item once, whichever worker took it
+        counts = alert_counts(ids)
+        assert all(counts.get((cid, AlertKind.SUSPECTED_LOST.value)) == 1 for cid in ids)
+        assert sum(counts.values()) == 2 * ITEMS

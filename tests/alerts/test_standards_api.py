@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.alerts.sweep import sweep
-from models import AuditEntry, Consignment, Urgency
-from models.consignments import CHECK_AT_ONCE
-from tests.alerts.helpers import T0, accepted, alerts_of, kinds, local
+from models import AuditEntry, Urgency
+from models.alerts import CHECK_AT_ONCE
+from tests.alerts.helpers import T0, accepted, alerts_of, kinds, local, next_check
 from tests.support import assert_problem
 
 H = timedelta(hours=1)
@@ -93,7 +93,7 @@ def test_a_new_stall_gap_applies_to_open_items_at_the_next_sweep(session, api):
     )
     assert response.status_code == 200
     session.expire_all()
-    assert session.get(Consignment, item.id).next_check_at == CHECK_AT_ONCE
+    assert next_check(session, item) == CHECK_AT_ONCE
     sweep(session, T0 + 7 * H)
     assert kinds(alerts_of(session, item, unresolved=True)) == []  # within 8 hours: no longer stalled
     sweep(session, T0 + 8 * H)

@@ -10,7 +10,7 @@ from app.alerts.services import flags_of
 from app.alerts.sweep import sweep
 from app.standards.services import update_standards
 from models import AlertState, EventCode, Status, Urgency, User
-from tests.alerts.helpers import T0, accepted, alerts_of, kinds, local, scan
+from tests.alerts.helpers import T0, accepted, alerts_of, kinds, local, next_check, scan
 from tests.factories import make_consignment
 
 H = timedelta(hours=1)
@@ -31,7 +31,7 @@ def test_late_is_raised_at_the_deadline_and_resolved_on_delivery(session):
     assert late.state == AlertState.RESOLVED
     assert late.resolved_at == T0 + 5 * H
     assert flags_of(session, [item.id]) == {item.id: []}
-    assert item.next_check_at is None
+    assert next_check(session, item) is None
 
 
 def test_stalled_after_the_gap_and_resolved_by_a_new_scan(session):
