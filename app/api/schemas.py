@@ -63,7 +63,7 @@ class InputSchema(ma.Schema):
 
 
 class OutputSchema(ma.Schema):
-    pass
+    """Base of every response schema: a marker, so that input and output schemas are told apart at a glance."""
 
 
 class LocalDateTime(fields.DateTime):
