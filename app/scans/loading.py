@@ -1,8 +1,8 @@
 """Everything one batch of scans needs from the database, read in a handful of statements.
 
-A batch reads its consignments with their events and unresolved alerts in one statement (locking the
-consignments, in id order, so that two requests touching the same items take turns instead of deriving a
-status from each other's half-seen events), the offices it does not know yet in one, and its bags in two. Consignments are read as plain rows (``Item``), not ORM objects: a batch of 1,000 changes them
+A batch locks its consignments (in id order, so that two requests touching the same items take turns instead
+of deriving a status from each other's half-seen events), then reads them with their events and unresolved
+alerts in one statement, the offices it does not know yet in one, and its bags in two. Consignments are read as plain rows (``Item``), not ORM objects: a batch of 1,000 changes them
 with one UPDATE, and the ORM's per-object bookkeeping was most of the time a batch took.
 """
 
@@ -156,15 +156,24 @@ def _items(session: Session, loaded: Loaded, trackings: list[str], ids: list[int
             conditions.append(among(session, C.c.id, id_chunk, Integer))
         if not conditions:
             continue
-        query = (
-            select(*columns, *events, E.c.fingerprint, *alerts)
-            .select_from(joined)
-            .where(or_(*conditions))
-            .order_by(C.c.id)
-            .with_for_update(of=C, key_share=True)  # FOR NO KEY UPDATE: the id never changes
-        )
-        for row in session.execute(query):
+        wanted: Any = or_(*conditions)
+        if session.get_bind().dialect.name == "postgresql":
+            wanted = among(session, C.c.id, _lock(session, wanted), Integer)
+        query = select(*columns, *events, E.c.fingerprint, *alerts).select_from(joined).where(wanted)
+        for row in session.execute(query.order_by(C.c.id)):
             _read_row(loaded, row)
+
+
+def _lock(session: Session, wanted: Any) -> list[int]:
+    """Lock the consignments (in id order, so two batches take turns instead of deadlocking) and return
+    their ids. This must be a statement of its own, before the events are read: when a lock had to wait,
+    PostgreSQL re-reads the locked row but not the rows joined to it, so one statement that locks and joins
+    would see the item as the other batch left it and its events as they were before that batch — and
+    derive a status that ignores them. A new statement takes a new snapshot, after the other batch's commit.
+    SQLite has no row locks: its writers take turns over the whole database.
+    """
+    query = select(C.c.id).where(wanted).order_by(C.c.id).with_for_update(key_share=True)
+    return list(session.scalars(query))
 
 
 def _read_row(loaded: Loaded, row: Any) -> None:

@@ -8,13 +8,17 @@ import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from app import db
-from models import Alert, AuditEntry, Consignment, ScanEvent, Status
+from app.scans.schemas import ScanBatchSchema
+from app.scans.services import record_scans
+from app.scans.status import Fact, derive
+from models import Alert, AuditEntry, Consignment, ScanEvent, Status, User
 from tests.factories import make_consignment
 from tests.scans.helpers import ago, scan
-from tests.support import ApiClient
+from tests.support import USERS, ApiClient
 
 # Bounded: SQLite answers 503 (busy) to the loser, which then retries a little later, like a scanner.
 ATTEMPTS = 25
@@ -93,3 +97,89 @@ def test_uuid_case_does_not_make_a_new_scan(api, session):
     assert again["result"] == "duplicate"
     assert again["id"] == str(uuid.UUID(first["id"]))
     assert event_count(session, item) == 1
+
+
+def _record_in_thread(app, scans, before_commit=None, failures=None):
+    """Record a batch as a request would (its own session), optionally pausing before the commit."""
+    try:
+        with app.app_context():
+            actor = db.session.scalar(select(User).where(User.username == USERS["clerk"]))
+            record_scans(db.session, actor, ScanBatchSchema().load({"scans": scans})["scans"])
+            if before_commit is not None:
+                before_commit()
+            db.session.commit()
+    except Exception as exc:  # the test reports it (a thread's exception would only be a warning)
+        failures.append(exc)
+
+
+def _wait_for_a_lock_wait(app, timeout=20.0):
+    """Until another connection to this database waits on a row lock (the second batch is blocked)."""
+    deadline = time.monotonic() + timeout
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with app.app_context():
+        while time.monotonic() < deadline:
+            if db.session.scalar(query):
+                return
+            db.session.rollback()
+            time.sleep(0.02)
+    raise AssertionError("the second batch never waited for the first one's lock")
+
+
+@pytest.mark.committing
+def test_a_batch_that_waited_for_another_sees_its_events(app, backend):
+    """Host A holds an item (its batch not yet committed); host B's batch for the same item waits, then
+    must derive the status from A's events too, not from what it would have seen before waiting.
+    (SQLite has one writer at a time: B either waits for A or is told the database is busy and retries.)
+    """
+    with app.app_context():
+        item = make_consignment(db.session, now=ago(600))
+        db.session.commit()
+        ids = [item.id]
+    accepted = scan(item.tracking, "EMA", ago(60))
+    later, earlier = scan(item.tracking, "EMG", ago(10)), scan(item.tracking, "EDD", ago(20))
+    failures: list[Exception] = []
+    go = threading.Event()
+    try:
+        _record_in_thread(app, [accepted], failures=failures)
+        holding = threading.Event()
+
+        def hold_until_told():
+            holding.set()
+            assert go.wait(timeout=30)
+
+        first = threading.Thread(target=_record_in_thread, args=(app, [later], hold_until_told, failures))
+        second = threading.Thread(target=_record_in_thread, args=(app, [earlier], None, failures))
+        first.start()
+        assert holding.wait(timeout=30)
+        second.start()
+        if backend == "postgresql":
+            _wait_for_a_lock_wait(app)
+        else:
+            time.sleep(0.5)  # B has begun and is waiting for the write lock (or has been refused)
+        go.set()
+        for thread in (first, second):
+            thread.join(timeout=30)
+        busy = [f for f in failures if isinstance(f, OperationalError) and "locked" in str(f).lower()]
+        assert backend == "sqlite" or not busy, failures
+        assert len(busy) == len(failures), failures
+        if busy:  # the scanner's retry, as the API's 503 asks
+            _record_in_thread(app, [earlier], failures=failures)
+        _assert_status_follows_events(app, item.id, Status.AT_DELIVERY_OFFICE)
+    finally:
+        go.set()
+        _clean(app, ids, {accepted["id"], later["id"], earlier["id"]})
+
+
+def _assert_status_follows_events(app, consignment_id, expected):
+    with app.app_context():
+        stored = db.session.get(Consignment, consignment_id)
+        events = db.session.scalars(select(ScanEvent).where(ScanEvent.consignment_id == consignment_id))
+        facts = [Fact(e.id, e.event, e.at, e.office_code, e.recorded_at, e.details or {}) for e in events]
+        assert len(facts) == 3
+        # EMA, EDD (20 min ago), EMG (10 min ago): at the delivery office; a batch blind to the EMG it
+        # waited for would have written "in transit".
+        assert derive(facts).status == expected
+        assert stored.status == expected
+        assert stored.last_event_at == max(f.at for f in facts)
