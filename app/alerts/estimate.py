@@ -10,16 +10,34 @@ arrives, in the sweep when time passes: app/alerts/sweep.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from app.standards.services import load_calendar, standard_hours
-from models import Area, Consignment, Office, Status
+from models import Area, Office, Status, Urgency
 from models.base import utcnow
 
 
-def remaining_share(consignment: Consignment) -> float:
+class Estimable(Protocol):
+    """What an estimate reads: a Consignment, or a scan batch's plain row of one (app.scans.loading.Item)."""
+
+    status: Status
+    urgency: Urgency
+    route: Sequence[str] | None
+    origin_code: str
+    destination_code: str
+    last_office_code: str | None
+    last_event_at: datetime | None
+    accepted_at: datetime | None
+    registered_at: datetime
+    delivered_at: datetime | None
+    deliver_by: datetime | None
+
+
+def remaining_share(consignment: Estimable) -> float:
     """The fraction of the delivery standard still ahead of the item, from where it was last seen."""
     route = list(consignment.route or []) or [consignment.origin_code, consignment.destination_code]
     legs = len(route)
@@ -33,15 +51,21 @@ def remaining_share(consignment: Consignment) -> float:
     return (legs - position) / legs
 
 
-def estimate(session: Session, consignment: Consignment, now: datetime | None = None) -> datetime | None:
-    """When the item is expected at its recipient; None for items returned or cancelled."""
+def estimate(
+    session: Session, consignment: Estimable, now: datetime | None = None, area: Area | None = None
+) -> datetime | None:
+    """When the item is expected at its recipient; None for items returned or cancelled.
+
+    ``area`` is the destination's, when the caller knows it already (a scan batch reads them at once).
+    """
     now = now or utcnow()
     if consignment.status == Status.DELIVERED:
         return consignment.delivered_at
     if consignment.status.final:
         return None
-    destination = session.get(Office, consignment.destination_code)
-    area = destination.area if destination is not None else Area.RURAL
+    if area is None:
+        destination = session.get(Office, consignment.destination_code)
+        area = destination.area if destination is not None else Area.RURAL
     seconds = round(standard_hours(session, consignment.urgency, area) * 3600 * remaining_share(consignment))
     sight = consignment.last_event_at or consignment.accepted_at or consignment.registered_at
     if consignment.status == Status.REGISTERED:

@@ -26,6 +26,7 @@ from app.consignments.queries import get_visible
 from app.errors import Conflict, Forbidden
 from app.serials.services import allocate
 from app.standards.services import due_at
+from app.webhooks.services import emit_status_change
 from models import AlertKind, AuditEntry, Consignment, Dispatch, Status, User
 from models.base import utcnow
 
@@ -245,6 +246,7 @@ def cancel_consignment(
     if reason:
         consignment.details = {**(consignment.details or {}), "cancel_reason": reason}
     resolve_alerts(session, consignment, list(AlertKind), "registration cancelled", now)
+    emit_status_change(session, consignment, Status.REGISTERED, Status.CANCELLED, now)
     session.flush()
     record(session, actor, "consignment.cancel", "consignment", consignment.tracking, reason=reason)
     return consignment

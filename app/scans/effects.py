@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from app.alerts.estimate import estimate
 from app.alerts.services import open_alert, resolve_alerts
 from app.audit.services import record
 from app.i18n import local_time
@@ -98,12 +99,14 @@ class Applier:
             item.accepted_at = after.accepted_at
             area = self.areas.get(item.destination_code, Area.RURAL)
             item.due_at = self.deadlines.due(item, area, after.accepted_at)
-            item.expected_at = item.due_at
         item.delivered_at = after.delivered_at
         item.delivered_to = after.delivered_to
         item.last_event_at = after.last_event_at
         item.last_office_code = after.last_office
         item.changed_at = self.now
+        # Revised as it moves: the share of the standard still ahead of it from where it was last seen.
+        area = self.areas.get(item.destination_code, Area.RURAL)
+        item.expected_at = estimate(self.deadlines.session, item, self.now, area)
 
     # --- alerts: they need the ORM consignment, loaded only for the few items that raise or clear one ---
 

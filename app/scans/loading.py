@@ -23,7 +23,7 @@ from app.alerts.services import UNRESOLVED
 from app.bags.codes import parse_bag_code
 from app.scans.inputs import RejectedInput, ScanInput
 from app.scans.status import Fact
-from models import Alert, AlertKind, Area, Consignment, EventCode, Office, ScanEvent, Status, Urgency
+from models import Alert, AlertKind, Area, Consignment, Office, ScanEvent, Status, Urgency
 from models.bags import Bag, BagItem
 
 CHUNK = 5000  # list size per statement: well under SQLite's and PostgreSQL's parameter limits
@@ -62,6 +62,7 @@ class Item:
     cancelled_at: datetime | None
     urgency: Urgency
     deliver_by: datetime | None
+    origin_code: str
     destination_code: str
     route: list[str]
     accepted_at: datetime | None
@@ -107,13 +108,9 @@ def load(session: Session, inputs: Iterable[ScanInput | RejectedInput], own_offi
     loaded.bags = _bags(session, {s.bag for s in scans if s.bag})
     in_bags = sorted({cid for content in loaded.bags.values() for cid in content.consignment_ids})
     _items(session, loaded, sorted({s.tracking for s in scans if s.tracking}), in_bags)
-    # The offices named, and the destinations whose area an acceptance's deadline needs: one query.
-    accepted = {
-        loaded.items[s.tracking].destination_code
-        for s in scans
-        if s.event == EventCode.EMA and s.tracking in loaded.items
-    }
-    know_offices(session, loaded, {s.office for s in scans if s.office} | accepted)
+    # The offices named, and the destinations whose area deadlines and estimates count by: one query.
+    destinations = {item.destination_code for item in loaded.by_id.values()}
+    know_offices(session, loaded, {s.office for s in scans if s.office} | destinations)
     return loaded
 
 

@@ -26,7 +26,8 @@ from app.scans.inputs import RejectedInput, ScanInput
 from app.scans.loading import Item, Loaded, bag_item_id, know_offices, load
 from app.scans.status import Fact
 from app.scans.writing import insert_events, update_items
-from models import Consignment, EventCode, ScanEvent, User
+from app.webhooks.services import emit_status_changes
+from models import Consignment, ScanEvent, User
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -214,11 +215,13 @@ def record_scans(
     outcomes = [batch.admit(item) for item in inputs]
     batch.insert()
     changes = batch.changes()
-    # An acceptance restarts the clock by the destination's area: know those offices, in one query.
-    accepted = [c.item.destination_code for c in changes if any(f.event == EventCode.EMA for f in c.new)]
-    know_offices(session, loaded, accepted)
+    # Deadlines and estimates count by the destination's area: know those offices, in one query.
+    know_offices(session, loaded, [c.item.destination_code for c in changes])
+    previous = [(change.item.id, change.item.status) for change in changes]
     Applier(session, actor, now, loaded.areas).apply_all(changes)
     update_items(session, [change.item for change in changes])
+    changed = [(cid, old) for cid, old in previous if loaded.by_id[cid].status != old]
+    emit_status_changes(session, changed, now)
     results = [_result(out) for out in outcomes]
     counts = {
         kind: sum(1 for r in results if r["result"] == kind) for kind in (RECORDED, DUPLICATE, REJECTED)

@@ -230,17 +230,68 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
     }
 
 
+STATUS_EVENTS = (WebhookEventType.STATUS_CHANGED.value, WebhookEventType.DELIVERED.value)
+
+
 def emit_status_change(
     session: Session, consignment: Consignment, old: Status | None, new: Status, now: datetime | None = None
 ) -> None:
-    """For scanning and registration: consignment.status_changed, and consignment.delivered on delivery."""
+    """consignment.status_changed, and consignment.delivered on delivery, for one consignment."""
     if old == new:
         return
+    receivers = _receivers(session, STATUS_EVENTS)
+    if any(receivers.values()):
+        _announce(session, receivers, consignment, old, now or utcnow())
+
+
+def emit_status_changes(
+    session: Session, previous: Sequence[tuple[int, Status | None]], now: datetime | None = None
+) -> int:
+    """The same for many consignments (a scan batch): their ids with the status each had before.
+
+    One query for the receivers whatever the number of items, and nothing more when nobody listens; the
+    consignments are then read in chunks, afresh (a batch writes them with bulk SQL, behind the ORM).
+    Returns the number of status changes announced.
+    """
+    old = dict(previous)
+    receivers = _receivers(session, STATUS_EVENTS) if old else {}
+    if not any(receivers.values()):
+        return 0
     now = now or utcnow()
+    announced = 0
+    ids = sorted(old)
+    for start in range(0, len(ids), 500):
+        query = (
+            select(Consignment)
+            .where(Consignment.id.in_(ids[start : start + 500]))
+            .order_by(Consignment.id)
+            .execution_options(populate_existing=True)
+        )
+        for consignment in session.scalars(query):
+            if consignment.status != old[consignment.id]:
+                _announce(session, receivers, consignment, old[consignment.id], now)
+                announced += 1
+    return announced
+
+
+def _receivers(session: Session, event_types: Sequence[str]) -> dict[str, list[Webhook]]:
+    hooks = list(session.scalars(webhooks_query()))
+    return {kind: [w for w in hooks if kind in (w.events or [])] for kind in event_types}
+
+
+def _announce(
+    session: Session,
+    receivers: dict[str, list[Webhook]],
+    consignment: Consignment,
+    old: Status | None,
+    now: datetime,
+) -> None:
     data = {"consignment": consignment_payload(consignment, old)}
-    emit(session, WebhookEventType.STATUS_CHANGED.value, data, now)
-    if new == Status.DELIVERED:
-        emit(session, WebhookEventType.DELIVERED.value, data, now)
+    changed, delivered = STATUS_EVENTS
+    if receivers[changed]:
+        _write(session, receivers[changed], changed, data, now)
+    if consignment.status == Status.DELIVERED and receivers[delivered]:
+        _write(session, receivers[delivered], delivered, data, now)
 
 
 def consignment_payload(consignment: Consignment, old: Status | None) -> dict[str, Any]:
