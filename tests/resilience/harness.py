@@ -8,10 +8,12 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -22,6 +24,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
 
 from app import create_app, db, migrate
 from app.db import get_database
@@ -40,7 +43,8 @@ def free_port() -> int:
 def scratch_postgres(base_url: str) -> Iterator[tuple[URL, dict[str, str]]]:
     """A new database beside ``base_url``, migrated and seeded; yields its URL and the seeded users' tokens."""
     name = f"hoatoc_res_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    # No pool: a test may restart the server, and the drop at the end needs a connection made after that.
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(base_url).set(database=name)
@@ -175,3 +179,42 @@ class TcpProxy:
         finally:
             a.close()
             b.close()
+
+
+class PrivateCluster:
+    """A PostgreSQL server of the test's own (``initdb`` in a temporary directory, on a free port), so that
+    it can really be stopped and started again under load without disturbing anything else on the machine.
+    Run as the ``postgres`` system user when the tests run as root (PostgreSQL refuses to run as root).
+    """
+
+    def __init__(self) -> None:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        if not found:
+            raise FileNotFoundError("no PostgreSQL server binaries under /usr/lib/postgresql")
+        self.bin = found[-1].parent
+        self.port = free_port()
+        self.data = Path(tempfile.mkdtemp(prefix="hoatoc-pg-", dir="/tmp"))
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.data, "postgres", "postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            [*self.as_owner, str(self.bin / tool), *args], check=True, capture_output=True, timeout=120
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data} -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.data / "log"), "-w", "start")
+
+    def stop(self) -> None:
+        """A fast shutdown, as a restart by an administrator: every session is cut at once."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.data, ignore_errors=True)

@@ -2,17 +2,19 @@
 
 - A worker killed in the middle of a scan batch leaves nothing half-written, and the device's retry
   stores every scan exactly once.
-- The database going away makes requests fail fast with 503 and Retry-After, and the service recovers
-  by itself when it comes back.
+- The database going away (the connection cut; the server itself stopped and started under load) makes
+  requests fail fast with 503 and Retry-After, and the service recovers by itself when it comes back.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import threading
 import time
 import uuid
+from collections import Counter
 
 import psycopg
 import pytest
@@ -22,7 +24,7 @@ from sqlalchemy.engine import make_url
 from app import create_app, db
 from app.db import get_database
 from tests.factories import make_consignment
-from tests.resilience.harness import Gunicorn, TcpProxy
+from tests.resilience.harness import Gunicorn, PrivateCluster, TcpProxy, scratch_postgres
 
 pytestmark = pytest.mark.slow
 
@@ -140,3 +142,96 @@ def test_database_outage_answers_503_and_recovers_without_restart(postgres, tmp_
     finally:
         server.stop()
         proxy.cut()
+
+
+class _Scanner(threading.Thread):
+    """A handheld that keeps sending small batches; on 503 it waits as Retry-After says (capped) and sends
+    the same batch again, until it is answered — as the clerk station and the handheld client do."""
+
+    def __init__(self, url, token, trackings, stop):
+        super().__init__(daemon=True)
+        self.url, self.trackings, self.stop = url, trackings, stop
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.answers: Counter[int] = Counter()
+        self.without_retry_after = 0
+        self.errors: list[str] = []
+        self.acknowledged: list[str] = []
+        self.unanswered: list[str] = []
+
+    def run(self):
+        session = requests.Session()
+        while not self.stop.is_set():
+            batch = {"scans": [
+                {"id": str(uuid.uuid4()), "tracking": random.choice(self.trackings), "event": "EDD", "office": "32000"}
+                for _ in range(5)
+            ]}  # fmt: skip
+            if not self._deliver(session, batch):
+                self.unanswered += [s["id"] for s in batch["scans"]]
+
+    def _deliver(self, session, batch) -> bool:
+        give_up = time.monotonic() + 60
+        while time.monotonic() < give_up:
+            try:
+                response = session.post(
+                    f"{self.url}/api/v1/scans", json=batch, headers=self.headers, timeout=30
+                )
+            except requests.RequestException as exc:
+                self.errors.append(repr(exc))
+                return False
+            self.answers[response.status_code] += 1
+            if response.status_code == 200:
+                self.acknowledged += [
+                    r["id"] for r in response.json()["results"] if r["result"] != "rejected"
+                ]
+                return True
+            if response.status_code != 503:
+                self.errors.append(f"{response.status_code}: {response.text[:200]}")
+                return False
+            if "Retry-After" not in response.headers:
+                self.without_retry_after += 1
+            time.sleep(min(int(response.headers.get("Retry-After", "1")), 1) / 4)
+        return False
+
+
+def test_postgresql_restart_under_load_answers_503_then_recovers(tmp_path):
+    """A real PostgreSQL server (the test's own) stopped and started again while four scanners send."""
+    try:
+        cluster = PrivateCluster()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    cluster.start()
+    server = None
+    try:
+        with scratch_postgres(cluster.url) as (url, tokens):
+            trackings = _consignments(url, 50)
+            server = Gunicorn(url.render_as_string(hide_password=False), workers=2, log=tmp_path / "g.log")
+            server.wait_ready()
+            arbiter, stop = server.process.pid, threading.Event()
+            scanners = [_Scanner(server.url, tokens["admin"], trackings, stop) for _ in range(4)]
+            for scanner in scanners:
+                scanner.start()
+            time.sleep(2)
+            cluster.stop()
+            time.sleep(3)  # the outage: every request meanwhile must be a prompt 503
+            during = sum(s.answers[503] for s in scanners)
+            cluster.start()
+            time.sleep(4)
+            stop.set()
+            for scanner in scanners:
+                scanner.join(timeout=90)
+            answers = sum((s.answers for s in scanners), Counter())
+            acknowledged = [i for s in scanners for i in s.acknowledged]
+            print(f"\nrestart under load: answers {dict(answers)}, scans acknowledged {len(acknowledged)}")
+            assert [e for s in scanners for e in s.errors] == []  # only 200 and 503, never a 500
+            assert [i for s in scanners for i in s.unanswered] == []
+            assert during > 0  # the outage was seen, as 503
+            assert sum(s.without_retry_after for s in scanners) == 0
+            assert server.process.pid == arbiter  # recovered by itself: the same server, never restarted
+            assert server.process.poll() is None
+            assert len(set(acknowledged)) == len(acknowledged)
+            assert _stored(url, acknowledged) == len(acknowledged)  # every acknowledged scan, exactly once
+            server.stop()
+    finally:
+        if server is not None:
+            server.stop()
+        cluster.destroy()
