@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from app.api.schemas import CONTROL_CHARACTERS
 from app.errors import Invalid
+
+MAX_CELL_ERRORS = 100  # enough to fix a file by; a garbled file would otherwise list every cell
 
 
 @dataclass
@@ -62,7 +65,15 @@ def read_csv(data: bytes, required: Iterable[str], optional: Iterable[str] = ())
                 ),
                 {f"row {number}": _("Wrong number of cells.")},
             )
-        result.rows.append((number, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+        row = {h: v.strip() for h, v in zip(header, values, strict=True)}
+        for column, value in row.items():
+            if CONTROL_CHARACTERS.search(value) and len(errors) < MAX_CELL_ERRORS:
+                errors[f"row {number}.{column}"] = [
+                    _("Contains a control character, which text may not hold.")
+                ]
+        result.rows.append((number, row))
+    if errors:
+        raise Invalid(_("Nothing was imported: fix the cells listed and try again."), errors)
     return result
 
 

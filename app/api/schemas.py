@@ -30,14 +30,16 @@ def normalise_text(value: Any) -> Any:
 
 # C0 control characters other than tab and newlines: never meaningful in our text, and NUL is refused
 # by PostgreSQL itself. Refused here so that the answer names the field instead of failing later.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def control_character_errors(value: Any) -> Any:
     """Nested marshmallow-style errors for every string holding a control character, or None."""
     if isinstance(value, str):
         return (
-            [_l("Contains a control character, which text may not hold.")] if _CONTROL.search(value) else None
+            [_l("Contains a control character, which text may not hold.")]
+            if CONTROL_CHARACTERS.search(value)
+            else None
         )
     if isinstance(value, dict):
         found = {k: e for k, v in value.items() if (e := control_character_errors(v)) is not None}
