@@ -14,7 +14,7 @@
 | HOATOC_RATELIMIT_TRACK | public tracking requests per client | 120 per minute |
 | HOATOC_METRICS_TOKEN | bearer token required by /metrics (unset: open) | unset |
 | HOATOC_PROXY_HOPS | reverse proxies in front (trust X-Forwarded-* from that many) | 0 |
-| HOATOC_ELECTION_PERIODS | when duty must have no gap: START/END[,START/END…], local dates (end day included) or times | 2026-03-01/2026-03-22 |
+| HOATOC_ELECTION_PERIODS | duty periods beyond the calendar's election periods (/standards): START/END[,START/END…], local dates (end day included) or times | (none) |
 | HOATOC_SERIAL_PREFIX | S10 service indicator of election documents (serial blocks of this prefix) | EB |
 """
 
@@ -53,8 +53,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
         "RATELIMIT_TRACK": _env("RATELIMIT_TRACK", "120 per minute"),
-        # Read through app.duty.periods.election_periods (duty gaps are alerts only within these).
-        "ELECTION_PERIODS": _env("ELECTION_PERIODS", "2026-03-01/2026-03-22"),
+        # Added to the calendar's election periods by app.duty.periods.election_periods.
+        "ELECTION_PERIODS": _env("ELECTION_PERIODS", ""),
         # S10 service indicator the numbers of election documents are drawn from (`hoatoc serials add`).
         "SERIAL_PREFIX": (_env("SERIAL_PREFIX", "EB") or "EB").upper(),
         "METRICS_TOKEN": _env("METRICS_TOKEN"),

@@ -1,7 +1,9 @@
 """Election periods: when duty must be staffed without a gap.
 
-Read from the HOATOC_ELECTION_PERIODS setting through ``election_periods`` only, so that a table
-(edited by administrators) can replace the setting later without touching the callers.
+The same periods as the delivery calendar's (``election_periods``, edited by administrators at /standards:
+whole local days, the last one included), so that "every hour counts" and "nobody may be missing" never
+disagree. The HOATOC_ELECTION_PERIODS setting only adds intervals the calendar cannot hold, to the hour
+(the hours of a by-election day); it is empty by default.
 """
 
 from __future__ import annotations
@@ -14,16 +16,23 @@ from sqlalchemy.orm import Session
 from app.api.schemas import LOCAL_TZ
 from app.config import ConfigError
 from app.duty.intervals import merge
-
-DEFAULT_PERIODS = "2026-03-01/2026-03-22"
+from app.standards.services import load_calendar
 
 Period = tuple[datetime, datetime]
 
 
 def election_periods(session: Session | None = None) -> list[Period]:
     """The election periods as sorted, disjoint [start, end) intervals in aware UTC."""
-    raw = current_app.config.get("ELECTION_PERIODS") if has_app_context() else None
-    return parse_periods(raw if raw is not None else DEFAULT_PERIODS)
+    periods = []
+    if session is not None:
+        for first, last in load_calendar(session).election_periods:
+            periods.append((_local_midnight(first), _local_midnight(last + timedelta(days=1))))
+    extra = current_app.config.get("ELECTION_PERIODS") if has_app_context() else None
+    return merge(periods + parse_periods(extra or ""))
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC)
 
 
 def parse_periods(text: str) -> list[Period]:
@@ -49,8 +58,7 @@ def _instant(text: str, *, end_of_day: bool) -> datetime:
     text = text.strip()
     try:
         if "T" not in text and " " not in text:
-            day = date.fromisoformat(text) + timedelta(days=1 if end_of_day else 0)
-            return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC)
+            return _local_midnight(date.fromisoformat(text) + timedelta(days=1 if end_of_day else 0))
         value = datetime.fromisoformat(text)
     except ValueError as exc:
         raise ConfigError(f"HOATOC_ELECTION_PERIODS: '{text}' is not a date or time") from exc

@@ -3,6 +3,8 @@ resolved when a shift covers the gap, when the gap is over, or when it is no lon
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -10,14 +12,11 @@ from app.config import ConfigError
 from app.duty.coverage import check_duty_gaps, upcoming_gaps
 from app.duty.periods import election_periods, parse_periods
 from app.duty.services import on_duty_for
+from app.standards.services import forget_cached
 from models import Alert, AlertKind, AlertState
 from models.duty import DutyKind
+from models.standards import ElectionPeriod
 from tests.duty.support import local, shift, user
-
-
-@pytest.fixture(autouse=True)
-def _march_election(app, monkeypatch):
-    monkeypatch.setitem(app.config, "ELECTION_PERIODS", "2026-03-01/2026-03-22")
 
 
 def _gap_alerts(session, office: str, kind: str = "shift") -> list[Alert]:
@@ -110,16 +109,19 @@ def test_a_gap_alert_reaches_the_sorting_centre_when_the_office_has_nobody(sessi
     assert on_duty_for(session, alert.office_code, local("2026-03-10 08:00")) == ["gdv.32000"]
 
 
-def test_periods_are_read_from_the_setting(app, monkeypatch):
-    monkeypatch.setitem(
-        app.config, "ELECTION_PERIODS", "2026-03-01/2026-03-22, 2026-05-10T06:00/2026-05-10T20:00"
-    )
-    with app.app_context():
-        periods = election_periods()
-    assert periods == [
+def test_periods_are_the_calendars_plus_the_setting(app, session, monkeypatch):
+    # The calendar's election period (seeded: 1–22 March 2026) is the duty period: one list for both.
+    assert election_periods(session) == [(local("2026-03-01 00:00"), local("2026-03-23 00:00"))]
+    session.add(ElectionPeriod(name="Bầu cử bổ sung", starts_on=date(2026, 6, 7), ends_on=date(2026, 6, 7)))
+    session.flush()
+    forget_cached(session)
+    monkeypatch.setitem(app.config, "ELECTION_PERIODS", "2026-05-10T06:00/2026-05-10T20:00")
+    assert election_periods(session) == [
         (local("2026-03-01 00:00"), local("2026-03-23 00:00")),
         (local("2026-05-10 06:00"), local("2026-05-10 20:00")),
+        (local("2026-06-07 00:00"), local("2026-06-08 00:00")),
     ]
+    assert election_periods() == [(local("2026-05-10 06:00"), local("2026-05-10 20:00"))]  # no database
 
 
 @pytest.mark.parametrize("text", ["2026-03-01", "2026-03-22/2026-03-01", "March/April", "2026-03-01/soon"])
