@@ -19,6 +19,8 @@ MENU: list[tuple[str, object, frozenset[Role]]] = [
     ("alert_pages.index", _l("Alerts"), frozenset({Role.ADMIN, Role.BOARD, Role.CLERK})),
     ("duty_pages.index", _l("Duty roster"), frozenset({Role.ADMIN, Role.CLERK})),
     ("inquiry_pages.index", _l("Inquiries"), frozenset({Role.ADMIN, Role.BOARD, Role.CLERK})),
+    ("standards_pages.index", _l("Delivery standards"), frozenset({Role.ADMIN})),
+    ("webhook_pages.index", _l("Webhooks"), frozenset({Role.ADMIN})),
     ("admin_pages.index", _l("Administration"), frozenset({Role.ADMIN})),
 ]
 

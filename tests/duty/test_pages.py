@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.alerts.services import open_alert
@@ -251,3 +252,22 @@ def test_odd_page_parameters_fall_back_instead_of_failing(client, session):
     )
     assert response.status_code == 422
     assert session.scalars(select(DutyShift)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("user", "shown", "hidden"),
+    [
+        ("admin", ["/standards", "/webhooks", "/admin/", "/scan", "/labels"], []),
+        ("board", ["/board", "/inquiries"], ["/standards", "/webhooks", "/scan", "/labels"]),
+        ("clerk", ["/scan", "/duty"], ["/standards", "/webhooks", "/board", "/labels"]),
+        ("printer", ["/labels"], ["/standards", "/webhooks", "/scan", "/alerts"]),
+    ],
+)
+def test_the_menu_offers_each_role_its_pages_only(client, user, shown, hidden):
+    login(client, user)
+    html = _page(client, "/")
+    for path in shown:
+        assert f'href="{path}"' in html, path
+        assert client.get(path).status_code == 200, path
+    for path in hidden:
+        assert f'href="{path}"' not in html, path
