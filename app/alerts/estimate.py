@@ -10,7 +10,7 @@ arrives, in the sweep when time passes: app/alerts/sweep.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -52,11 +52,16 @@ def remaining_share(consignment: Estimable) -> float:
 
 
 def estimate(
-    session: Session, consignment: Estimable, now: datetime | None = None, area: Area | None = None
+    session: Session,
+    consignment: Estimable,
+    now: datetime | None = None,
+    area: Area | None = None,
+    hours: Mapping[Urgency, Mapping[Area, int]] | None = None,
 ) -> datetime | None:
     """When the item is expected at its recipient; None for items returned or cancelled.
 
-    ``area`` is the destination's, when the caller knows it already (a scan batch reads them at once).
+    ``area`` is the destination's, when the caller knows it already (a scan batch reads them at once);
+    ``hours`` the standards' table, likewise (a query built per item was a visible share of a batch).
     """
     now = now or utcnow()
     if consignment.status == Status.DELIVERED:
@@ -66,7 +71,10 @@ def estimate(
     if area is None:
         destination = session.get(Office, consignment.destination_code)
         area = destination.area if destination is not None else Area.RURAL
-    seconds = round(standard_hours(session, consignment.urgency, area) * 3600 * remaining_share(consignment))
+    standard = hours[consignment.urgency][area] if hours is not None else None
+    if standard is None:
+        standard = standard_hours(session, consignment.urgency, area)
+    seconds = round(standard * 3600 * remaining_share(consignment))
     sight = consignment.last_event_at or consignment.accepted_at or consignment.registered_at
     if consignment.status == Status.REGISTERED:
         sight = max(sight, now)  # the clock starts when it is handed in, not before

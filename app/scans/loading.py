@@ -12,7 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Integer, String, and_, any_, bindparam, or_, select
@@ -23,7 +23,7 @@ from app.alerts.services import UNRESOLVED
 from app.bags.codes import parse_bag_code
 from app.scans.inputs import RejectedInput, ScanInput
 from app.scans.status import Fact
-from models import Alert, AlertKind, Area, Consignment, Office, ScanEvent, Status, Urgency
+from models import Alert, AlertKind, Area, Consignment, EventCode, Office, ScanEvent, Status, Urgency
 from models.bags import Bag, BagItem
 
 CHUNK = 5000  # list size per statement: well under SQLite's and PostgreSQL's parameter limits
@@ -107,8 +107,13 @@ def load(session: Session, inputs: Iterable[ScanInput | RejectedInput], own_offi
         loaded.areas[own_office.code] = own_office.area
     loaded.bags = _bags(session, {s.bag for s in scans if s.bag})
     in_bags = sorted({cid for content in loaded.bags.values() for cid in content.consignment_ids})
-    _items(session, loaded, sorted({s.tracking for s in scans if s.tracking}), in_bags)
-    # The offices named, and the destinations whose area deadlines and estimates count by: one query.
+    trackings = sorted({s.tracking for s in scans if s.tracking})
+    if _postgres(session):
+        _items_pg(session, loaded, trackings, in_bags)
+    else:
+        _items(session, loaded, trackings, in_bags)
+    # The offices named, and the destinations whose area deadlines and estimates count by (PostgreSQL read
+    # those with the items): at most one query, none for a clerk scanning at their own office.
     destinations = {item.destination_code for item in loaded.by_id.values()}
     know_offices(session, loaded, {s.office for s in scans if s.office} | destinations)
     return loaded
@@ -161,6 +166,77 @@ def _items(session: Session, loaded: Loaded, trackings: list[str], ids: list[int
             _read_row(loaded, row)
 
 
+# PostgreSQL: two statements written out (no SQLAlchemy statement built, compiled and cached per request:
+# that was most of a single scan's CPU in this module), arrays as parameters, and the destination's area
+# joined so that an acceptance needs no office query. The lock is its own statement (see _lock).
+_LOCK_PG = """
+SELECT id FROM consignments WHERE tracking = ANY(%s::varchar[]) OR id = ANY(%s::integer[])
+ORDER BY id FOR NO KEY UPDATE
+"""
+_READ_PG = f"""
+SELECT {", ".join("c." + name for name in ITEM_COLUMNS)}, d.area,
+       e.id, e.event, e.office_code, e.at, e.recorded_at, e.details, e.fingerprint, a.kind, a.opened_at
+FROM consignments AS c
+LEFT JOIN offices AS d ON d.code = c.destination_code
+LEFT JOIN scan_events AS e ON e.consignment_id = c.id
+LEFT JOIN alerts AS a ON a.consignment_id = c.id AND a.state IN ({", ".join(f"'{s.value}'" for s in UNRESOLVED)})
+WHERE c.id = ANY(%s::integer[])
+ORDER BY c.id
+"""  # noqa: S608 - built from this module's constants only
+_TIMES = frozenset(name for name, kind in Item.__annotations__.items() if "datetime" in str(kind))
+_CONVERT: dict[str, Any] = {"status": Status, "urgency": Urgency}
+_ITEM_WIDTH = len(ITEM_COLUMNS)
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None else None
+
+
+def _items_pg(session: Session, loaded: Loaded, trackings: list[str], ids: list[int]) -> None:
+    """The consignments, locked, then read with their events, alerts and destination's area."""
+    connection = session.connection()
+    locked = [row[0] for row in connection.exec_driver_sql(_LOCK_PG, (trackings, ids))]
+    if not locked:
+        return
+    for row in connection.exec_driver_sql(_READ_PG, (locked,)):
+        item = loaded.by_id.get(row[0])
+        if item is None:
+            item = _item_pg(row)
+            loaded.items[item.tracking] = item
+            loaded.by_id[item.id] = item
+            if row[_ITEM_WIDTH] is not None:
+                loaded.areas.setdefault(item.destination_code, Area(row[_ITEM_WIDTH]))
+        event_id, event, office, at, recorded_at, details, fingerprint, kind, opened_at = row[
+            _ITEM_WIDTH + 1 :
+        ]
+        if kind is not None:
+            kinds, kind, opened_at = item.open_kinds, AlertKind(kind), _utc(opened_at)
+            kinds[kind] = min(kinds[kind], opened_at) if kind in kinds else opened_at
+        if event_id is not None and event_id not in loaded.fingerprints:
+            loaded.fingerprints[event_id] = fingerprint
+            fact = Fact(event_id, EventCode(event), _utc(at), office, _utc(recorded_at), details or {})
+            loaded.facts[item.id].append(fact)
+
+
+def _item_pg(row: Any) -> Item:
+    values = {}
+    for name, value in zip(ITEM_COLUMNS, row, strict=False):
+        if name in _CONVERT:
+            value = _CONVERT[name](value)
+        elif name in _TIMES:
+            value = _utc(value)
+        values[name] = value
+    values["route"] = list(values["route"] or [])
+    return Item(**values)
+
+
+_OFFICES_PG = "SELECT code, area FROM offices WHERE code = ANY(%s::varchar[])"
+
+
 def _lock(session: Session, wanted: Any) -> list[int]:
     """Lock the consignments (in id order, so two batches take turns instead of deadlocking) and return
     their ids. This must be a statement of its own, before the events are read: when a lock had to wait,
@@ -194,5 +270,8 @@ def _offices(session: Session, codes: set[str | None]) -> dict[str, Area]:
     wanted = sorted(c for c in codes if c)
     if not wanted:
         return {}
+    if _postgres(session):
+        rows = session.connection().exec_driver_sql(_OFFICES_PG, (wanted,))
+        return {code: Area(area) for code, area in rows}
     rows = session.execute(select(Office.code, Office.area).where(Office.code.in_(wanted)))
     return dict(rows.all())  # dict(result) would read it as a mapping
