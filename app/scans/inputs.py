@@ -28,6 +28,26 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_ERROR = _l("Contains a control character, which text may not hold.")
 
 
+def has_control(value: Any) -> bool:
+    """Whether any key or text in ``value`` holds a control character. Almost no scan does: its text is
+    searched at once (joined by tabs, which are allowed) instead of field by field."""
+    if isinstance(value, str):
+        return CONTROL.search(value) is not None
+    if isinstance(value, list):
+        return any(has_control(item) for item in value)
+    if not isinstance(value, dict):
+        return False
+    texts: list[str] = []
+    for key, item in value.items():
+        if isinstance(key, str):
+            texts.append(key)
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict | list) and has_control(item):
+            return True
+    return CONTROL.search("\t".join(texts)) is not None
+
+
 def control_errors(value: Any, path: str = "") -> dict[str, list[str]]:
     """Field path -> error, for every key or text of a scan holding a control character."""
     found: dict[str, list[str]] = {}

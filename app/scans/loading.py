@@ -240,15 +240,13 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _item_pg(row: Any, as_utc: Any) -> Item:
-    values = {}
-    for name, value in zip(ITEM_COLUMNS, row, strict=False):
-        if name in _CONVERT:
-            value = _CONVERT[name](value)
-        elif name in _TIMES:
-            value = as_utc(value)
-        values[name] = value
-    values["route"] = list(values["route"] or [])
-    return Item(**values)
+    values = [
+        _CONVERT[name](value) if name in _CONVERT else as_utc(value) if name in _TIMES else value
+        for name, value in zip(ITEM_COLUMNS, row, strict=False)
+    ]
+    item = Item(*values)
+    item.route = list(item.route or [])
+    return item
 
 
 _OFFICES_PG = "SELECT code, area FROM offices WHERE code = ANY(%s::varchar[])"

@@ -32,6 +32,7 @@ from app.scans.inputs import (
     ScanInput,
     bag_error,
     control_errors,
+    has_control,
     raw_id,
     raw_tracking,
     tracking_error,
@@ -177,7 +178,7 @@ def read_scan(raw: Any) -> ScanInput | RejectedInput:
     """One scan as sent, or why it cannot be read (errors by field path)."""
     if not isinstance(raw, dict):
         return RejectedInput(None, None, flatten_errors({"_schema": ["Invalid input type."]}))
-    control = control_errors(raw)
+    control = control_errors(raw) if has_control(raw) else {}
     if control:  # refused before anything else, as the schemas refuse such text
         return RejectedInput(raw_id(raw), raw_tracking(raw), control)
     errors: Errors = {key: [_("Unknown field.")] for key in raw if key not in FIELDS}

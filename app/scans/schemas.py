@@ -146,7 +146,31 @@ class ScanBatchSchema(InputSchema):
     def _normalise(self, data: Any, **_kwargs: Any) -> Any:
         # Only normalised here: text a scan may not hold (control characters) rejects that scan alone,
         # in app.scans.reading, instead of the whole batch.
+        return normalise_batch(data)
+
+
+def normalise_batch(data: Any) -> Any:
+    """``normalise_text`` of a batch, with the common case inlined: a scan's plain text fields (ASCII
+    text is NFC already) are trimmed without a call per value; anything else goes the general way."""
+    if not isinstance(data, dict):
         return normalise_text(data)
+    return {
+        normalise_text(k): [_normalise_scan(s) for s in v]
+        if k == "scans" and isinstance(v, list)
+        else normalise_text(v)
+        for k, v in data.items()
+    }
+
+
+def _normalise_scan(scan: Any) -> Any:
+    if not isinstance(scan, dict):
+        return normalise_text(scan)
+    return {
+        (k.strip() if isinstance(k, str) and k.isascii() else normalise_text(k)): (
+            v.strip() if isinstance(v, str) and v.isascii() else normalise_text(v)
+        )
+        for k, v in scan.items()
+    }
 
 
 class ScanResultSchema(OutputSchema):

@@ -71,7 +71,7 @@ def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
     if not rows:
         return set()
     if _postgres(session):
-        records = [{name: row[name] for name in EVENT_COLUMNS} for row in rows]
+        records = [_event_record(row) for row in rows]
         result = session.connection().exec_driver_sql(_INSERT_PG, (_json(records),))
         return {row[0] for row in result}
     inserted: set[str] = set()
@@ -87,7 +87,7 @@ def update_items(session: Session, items: Sequence[Item]) -> None:
     if not items:
         return
     if _postgres(session):
-        records = [{"id": item.id, **{name: getattr(item, name) for name in ITEM_WRITTEN}} for item in items]
+        records = [_item_record(item) for item in items]
         params: tuple[Any, ...] = (_json(records),)
         sql = _UPDATE_PG
         if NEXT_CHECK:
@@ -102,6 +102,21 @@ def update_items(session: Session, items: Sequence[Item]) -> None:
     statement = update(table).where(table.c.id == bindparam("item_id")).values(values)
     params = [{"item_id": item.id, **{f"new_{n}": getattr(item, n) for n in ITEM_WRITTEN}} for item in items]
     session.connection().execute(statement, params)
+
+
+def _event_record(row: dict[str, Any]) -> dict[str, Any]:
+    record = {name: row[name] for name in EVENT_COLUMNS}
+    record["at"] = row["at"].isoformat()  # times as text here: json's default= hook costs a call each
+    record["recorded_at"] = row["recorded_at"].isoformat()
+    return record
+
+
+def _item_record(item: Item) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": item.id}
+    for name in ITEM_WRITTEN:
+        value = getattr(item, name)
+        record[name] = value.isoformat() if isinstance(value, datetime) else value
+    return record
 
 
 def _json(records: list[dict[str, Any]]) -> str:

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from app.api.schemas import normalise_text
-from app.scans.inputs import RejectedInput, ScanInput, control_errors
+from app.scans.inputs import RejectedInput, ScanInput, control_errors, has_control
 from app.scans.reading import read_scan
-from app.scans.schemas import ScanSchema
+from app.scans.schemas import ScanSchema, normalise_batch
 from models import EventCode
 
 texts = st.one_of(st.text(max_size=12), st.sampled_from(["\x1b[31m", "tab\there", "line\nbreak", "nul\x00"]))
@@ -127,3 +127,13 @@ def _schema_read(raw):
         return ScanSchema().load(raw), None
     except ValidationError as err:
         return None, err.messages
+
+
+@settings(max_examples=300)
+@given(raw=st.lists(raw_scans, max_size=3), extra=junk)
+def test_the_batch_is_normalised_and_checked_as_any_input(raw, extra):
+    # The inlined fast paths of the batch reader change nothing but speed.
+    body = {"scans": raw, " extra ": extra}
+    assert normalise_batch(body) == normalise_text(body)
+    for scan in normalise_text(raw):
+        assert has_control(scan) == bool(control_errors(scan))
