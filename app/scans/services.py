@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from app.audit.services import record
+from app.audit.services import append
 from app.scans import admission
 from app.scans.effects import Applier, Change
 from app.scans.inputs import RejectedInput, ScanInput
@@ -228,7 +228,7 @@ def record_scans(
     }
     if counts[RECORDED]:
         first = results[0]["id"] or "batch"
-        record(session, actor, "scan.batch", "scan", first, **counts, events=len(batch.rows))
+        append(session, actor, "scan.batch", "scan", first, **counts, events=len(batch.rows))
     session.flush()
     log.debug("scans by %s: %s", actor.username, counts)
     return results
