@@ -137,11 +137,13 @@ class Consignment(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_to: Mapped[str | None] = mapped_column(String(255))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Where and when the item was last seen (by event time), kept for the sweep and the boards.
-    last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Where and when the item was last seen (by event time), kept for the sweep and the boards. Not indexed:
+    # nothing searches by it, and every scan changes it.
+    last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_office_code: Mapped[str | None] = mapped_column(ForeignKey("offices.code", ondelete="RESTRICT"))
-    # Bumped whenever anything about the item changes, so the sweep can look only at what changed.
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Bumped whenever anything about the item changes. Not indexed: the sweep finds what changed through
+    # consignment_checks, and nothing else searches by it.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     details: Mapped[dict[str, Any]] = mapped_column(JsonList, default=dict)
 
     sender: Mapped[Body] = relationship(foreign_keys=[sender_code], lazy="joined", innerjoin=True)
