@@ -1,10 +1,12 @@
 """Scan throughput under gunicorn, beside floors measured in the same run.
 
     python -m benchmarks.bench_scans [--duration 10] [--clients 16] [--workers 4] [--threads 4] [--postgres URL]
+                                     [--suffix NAME]
     python -m benchmarks scans            # the same, in the table of every benchmark
 
 The database is a scratch PostgreSQL database created for the run on the server of $HOATOC_BENCH_POSTGRES_URL
-(or --postgres; default the local server) and dropped after it. The service runs
+(or --postgres; default the local server) and dropped after it; its name carries --suffix (or
+$HOATOC_BENCH_SUFFIX) and the process id, so that runs from several checkouts never share one. The service runs
 under gunicorn on 127.0.0.1 (a random port, gthread workers, HOATOC_ENV=development and a random secret);
 16 client threads with keep-alive connections (http.client) send requests for a fixed time. Figures:
 
@@ -69,13 +71,14 @@ def bare_app():  # gunicorn "benchmarks.bench_scans:bare_app()": the floor of a 
 
 
 @contextmanager
-def scratch_postgres(server_url: str) -> Iterator[str]:
+def scratch_postgres(server_url: str, suffix: str = "") -> Iterator[str]:
     """A database of its own on the server of SERVER_URL, dropped at the end whatever happens."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     url = make_url(server_url)
-    name = f"hoatoc_bench_scans_{os.getpid()}"
+    tag = "".join(c for c in suffix.lower() if c.isalnum() or c == "_")[:20]
+    name = f"hoatoc_bench_scans_{tag + '_' if tag else ''}{os.getpid()}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -350,15 +353,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--suffix", default=os.environ.get("HOATOC_BENCH_SUFFIX", ""), help="in the database name"
+    )
     args = parser.parse_args(argv)
-    with scratch_postgres(args.postgres) as database:
+    with scratch_postgres(args.postgres, args.suffix) as database:
         return measure(database, args)
 
 
 def measure(database: str, args: argparse.Namespace) -> int:
     from benchmarks.report import Row, emit
 
-    bulk_items, single_items = 24_000, 16_000
+    # Enough items that no client runs out of new scans within the time (4 scans per item).
+    bulk_items, single_items = 48_000, 16_000
     print(f"preparing a scratch database with {bulk_items + single_items:,} consignments ...", flush=True)
     token, trackings = prepare_database(database, bulk_items + single_items)
     start = datetime.now(UTC) - timedelta(hours=2)
