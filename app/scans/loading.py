@@ -1,9 +1,11 @@
 """Everything one batch of scans needs from the database, read in a handful of statements.
 
 A batch locks its consignments (in id order, so that two requests touching the same items take turns instead
-of deriving a status from each other's half-seen events), then reads them with their events and unresolved
-alerts in one statement, the offices it does not know yet in one, and its bags in two. Consignments are read as plain rows (``Item``), not ORM objects: a batch of 1,000 changes them
-with one UPDATE, and the ORM's per-object bookkeeping was most of the time a batch took.
+of deriving a status from each other's half-seen events), then reads their events and unresolved alerts in
+a statement of its own, the offices it does not know yet in one, and its bags in two. On PostgreSQL the lock
+returns the consignments themselves (see ``_items_pg``). Consignments are read as plain rows (``Item``), not
+ORM objects: a batch of 1,000 changes them with one UPDATE, and the ORM's per-object bookkeeping was most of
+the time a batch took.
 """
 
 from __future__ import annotations
