@@ -9,14 +9,47 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from app import db as db  # re-exported: ``from app import db`` then ``db.session``
 from app.config import load_config
 
 
+class Service(Flask):
+    """Flask, remembering which hooks and views are plain functions.
+
+    Flask asks ``ensure_sync`` of every before/after-request hook, teardown and view on every request (about
+    twenty here), and each answer inspects the function's code flags; the answer never changes.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            return self._sync[func]
+        except KeyError:
+            self._sync[func] = synced = super().ensure_sync(func)
+            return synced
+        except TypeError:  # an unhashable callable: ask Flask every time
+            return super().ensure_sync(func)
+
+
+class _CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building a signer for requests that carry no session cookie
+    (scanners, public tracking, every API client with a bearer token): their session starts empty anyway."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Service(__name__, instance_relative_config=True)
+    app.session_interface = _CookieSessions()
     app.config.update(load_config(app.instance_path, config))
     _ensure_instance_dir(app)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -25,13 +58,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app import edge, errors, i18n
     from app.api import core
     from app.auth import current
-    from app.extensions import limiter
+    from app.extensions import init_limiter
 
     db.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     current.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     core.init_app(app, _api_blueprints())
     for blueprint in _page_blueprints():
         app.register_blueprint(blueprint)

@@ -7,6 +7,7 @@
 | HOATOC_ENV | `production` or `development` | production |
 | HOATOC_PUBLIC_URL | base URL printed in label QR codes | http://127.0.0.1:5000 |
 | HOATOC_TOKEN_TTL_HOURS | lifetime of API tokens | 720 |
+| HOATOC_TOKEN_CACHE_SECONDS | how long a worker trusts a token it checked (revocation delay; 0: off) | 5 |
 | HOATOC_MAX_BODY_BYTES | largest request body accepted | 16 MiB |
 | HOATOC_RATELIMIT_STORAGE | Flask-Limiter storage URI (redis://… across hosts) | memory:// |
 | HOATOC_DB_POOL_SIZE | connections per worker (PostgreSQL) | 5 |
@@ -47,9 +48,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "DB_POOL_SIZE": int(_env("DB_POOL_SIZE", "5") or 5),
         "PUBLIC_URL": (_env("PUBLIC_URL", "http://127.0.0.1:5000") or "").rstrip("/"),
         "TOKEN_TTL_HOURS": int(_env("TOKEN_TTL_HOURS", "720") or 720),
+        "TOKEN_CACHE_SECONDS": float(_env("TOKEN_CACHE_SECONDS", "5") or 0),
         "MAX_CONTENT_LENGTH": int(_env("MAX_BODY_BYTES", str(16 * 1024 * 1024)) or 0),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
         "RATELIMIT_TRACK": _env("RATELIMIT_TRACK", "120 per minute"),

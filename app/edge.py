@@ -18,8 +18,8 @@ def _finish_transaction(response: Response) -> Response:
     from flask import g
 
     session = g.get("_db_session")
-    if session is None:
-        return response
+    if session is None or not (session.in_transaction() or session.new or session.dirty or session.deleted):
+        return response  # it never began and holds nothing unflushed: nothing to commit or roll back
     if response.status_code < 400:
         session.commit()
     else:

@@ -80,6 +80,23 @@ _TABLES: dict[type[StrEnum], dict] = {
 }
 
 
+_WORDS: dict[tuple[type[StrEnum], str], dict[str, str]] = {}
+
+
+def words(kind: type[StrEnum], language: str) -> dict[str, str]:
+    """Every value of KIND -> its words in LANGUAGE, the language of the current request.
+
+    For hot paths that name many values per request (public tracking): a translation through Flask-Babel
+    costs a locale lookup each time, and the catalogs never change while the process runs, so each table
+    is translated once per language, by the first request in that language.
+    """
+    table = _WORDS.get((kind, language))
+    if table is None:
+        table = {member.value: str(_TABLES[kind].get(member, member.value)) for member in kind}
+        _WORDS[(kind, language)] = table
+    return table
+
+
 def label(value: StrEnum | str, kind: type[StrEnum]) -> str:
     """The words for an enum value (accepts the value as a string too)."""
     member = kind(value)

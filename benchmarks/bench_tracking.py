@@ -1,7 +1,10 @@
 """Public tracking lookups with 1,000,000 consignments and 10,000,000 events stored, beside a bare endpoint.
 
-    python -m benchmarks.bench_tracking [--consignments 1000000] [--events-per 10] [--duration 10]
+    python -m benchmarks.bench_tracking [--consignments 1000000] [--events-per 10] [--duration 10] [--keep NAME]
     python -m benchmarks tracking
+
+`--keep NAME` loads into database NAME and keeps it; a later run with the same NAME and sizes reuses the load
+(minutes saved when iterating). Without it the database is a scratch one with a unique name, dropped at the end.
 
 A scratch PostgreSQL database (on $HOATOC_BENCH_POSTGRES_URL's server, dropped afterwards) is filled with
 set-based SQL: valid S10 numbers, each item with its journey of scan events; indexes are built after the
@@ -15,12 +18,9 @@ same load generator. Targets: at least 60 % of the floor, p99 under 50 ms.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import random
 import secrets
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -28,7 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_scans import DEFAULT_POSTGRES, Gunicorn, percentile, scratch_postgres  # noqa: E402
+from benchmarks.bench_scans import DEFAULT_POSTGRES  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    CpuMeter,
+    Gunicorn,
+    database_name,
+    hammer,
+    percentile,
+    postgres_backend_pids,
+    postgres_database,
+    redis_pids,
+    worker_pids,
+)
 from benchmarks.report import Row, emit  # noqa: E402
 
 RATIO_TARGET = 0.60
@@ -56,8 +67,27 @@ def bare_app():  # gunicorn "benchmarks.bench_tracking:bare_app()": the floor, a
     return app
 
 
-def load(url: str, consignments: int, events_per: int) -> list[str]:
-    """Schema, reference data, then the consignments and their events in set-based SQL; returns numbers."""
+def sample(url: str) -> list[str]:
+    """About 2 % of the numbers, spread over the table: what the clients ask for."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        return [row[0] for row in conn.execute("SELECT tracking FROM consignments TABLESAMPLE SYSTEM (2)")]
+
+
+def loaded(url: str, consignments: int, events_per: int) -> bool:
+    """Whether a kept database already holds this load (the marker is written last)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        if conn.execute("SELECT to_regclass('bench_tracking_load')").fetchone()[0] is None:
+            return False
+        row = conn.execute("SELECT consignments, events_per FROM bench_tracking_load").fetchone()
+        return row == (consignments, events_per)
+
+
+def load(url: str, consignments: int, events_per: int) -> None:
+    """Schema, reference data, then the consignments and their events in set-based SQL."""
     import psycopg
 
     from app import create_app, db, migrate
@@ -108,44 +138,19 @@ def load(url: str, consignments: int, events_per: int) -> list[str]:
         conn.execute("VACUUM ANALYZE consignments")
         conn.execute("VACUUM ANALYZE scan_events")
         total = conn.execute("SELECT count(*) FROM scan_events").fetchone()[0]
+        conn.execute("CREATE TABLE bench_tracking_load AS SELECT %s AS consignments, %s AS events_per",
+                     (consignments, events_per))  # fmt: skip
         print(f"  {total:,} events, indexes built, in {time.monotonic() - started:.0f} s", flush=True)
-        return [row[0] for row in conn.execute("SELECT tracking FROM consignments TABLESAMPLE SYSTEM (2)")]
 
 
-def hammer(port: int, paths: list[str], clients: int, duration: float) -> tuple[int, int, list[float], float]:
-    """`clients` keep-alive connections GET random paths until the time is up: (ok, other, latencies, seconds)."""
-    results = [[0, 0, []] for _ in range(clients)]
-    barrier = threading.Barrier(clients + 1)
-    deadline = [0.0]
-
-    def client(index: int) -> None:
-        rng, mine = random.Random(index), results[index]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        barrier.wait()
-        while time.monotonic() < deadline[0]:
-            began = time.perf_counter()
-            conn.request("GET", rng.choice(paths))
-            response = conn.getresponse()
-            response.read()
-            mine[2].append(time.perf_counter() - began)
-            mine[0 if response.status == 200 else 1] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    began = time.monotonic()
-    deadline[0] = began + duration
-    barrier.wait()
-    for thread in threads:
-        thread.join(timeout=duration + 60)
-    elapsed = time.monotonic() - began
-    latencies = [x for r in results for x in r[2]]
-    return sum(r[0] for r in results), sum(r[1] for r in results), latencies, elapsed
-
-
-def measure(url: str, args: argparse.Namespace) -> int:
-    sample = load(url, args.consignments, args.events_per)
+def measure(url: str, args: argparse.Namespace, existed: bool) -> int:
+    if existed and loaded(url, args.consignments, args.events_per):
+        print("  reusing the kept load", flush=True)
+    else:
+        if existed:
+            raise SystemExit(f"database {args.keep} exists but holds another load: drop it first")
+        load(url, args.consignments, args.events_per)
+    numbers = sample(url)
     env = {
         "HOATOC_DATABASE_URL": url,
         "HOATOC_ENV": "development",
@@ -155,23 +160,33 @@ def measure(url: str, args: argparse.Namespace) -> int:
         "HOATOC_RATELIMIT_STORAGE": os.environ.get("HOATOC_BENCH_REDIS_URL", "redis://127.0.0.1:6379"),
     }
     print(
-        f"gunicorn gthread {args.workers}x{args.threads}; {args.clients} clients; {args.duration:g} s",
+        f"gunicorn gthread {args.workers}x{args.threads}; {args.clients} clients; "
+        f"{args.warmup:g} s warm-up then {args.duration:g} s; load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
+    app_paths, bare_paths = [f"/api/v1/track/{t}" for t in numbers], [f"/bare/{t}" for t in numbers]
     with Gunicorn("wsgi:app", env, args.workers, args.threads) as server:
         server.wait_ready("/healthz")
-        ok, other, latencies, elapsed = hammer(
-            server.port, [f"/api/v1/track/{t}" for t in sample], args.clients, args.duration
+        # Not counted: connections opened, statements prepared, caches warm.
+        hammer(server.port, app_paths, args.clients, args.warmup)
+        meter = CpuMeter(
+            {"workers": worker_pids(server), "postgres": postgres_backend_pids(url), "redis": redis_pids()}
         )
+        ok, other, latencies, elapsed = hammer(server.port, app_paths, args.clients, args.duration)
+        app_cpu = meter.per_request(ok + other)
     with Gunicorn("benchmarks.bench_tracking:bare_app()", env, args.workers, args.threads) as server:
         server.wait_ready("/bare/x")
-        bare_ok, _bare_other, _bare_lat, bare_elapsed = hammer(
-            server.port, [f"/bare/{t}" for t in sample], args.clients, args.duration
+        hammer(server.port, bare_paths, args.clients, args.warmup)  # the same warm-up for the floor
+        meter = CpuMeter({"workers": worker_pids(server)})
+        bare_ok, _other, _latencies, bare_elapsed = hammer(
+            server.port, bare_paths, args.clients, args.duration
         )
+        bare_cpu = meter.per_request(bare_ok)
+    print(f"CPU ms per request: lookup {_cpu(app_cpu)}; bare {_cpu(bare_cpu)}")
     rate, floor = ok / elapsed, bare_ok / bare_elapsed
     p50, p99 = percentile(latencies, 0.50) * 1000, percentile(latencies, 0.99) * 1000
     print(
-        f"lookups: {ok:,} answered 200, {other:,} other; bare {bare_ok:,}; {len(sample):,} distinct numbers asked"
+        f"lookups: {ok:,} answered 200, {other:,} other; bare {bare_ok:,}; {len(numbers):,} distinct numbers asked"
     )
     label = f"{args.consignments / 1e6:g}M items, {args.consignments * args.events_per / 1e6:g}M events"
     rows = [
@@ -183,18 +198,25 @@ def measure(url: str, args: argparse.Namespace) -> int:
     return emit(rows, "tracking")
 
 
+def _cpu(figures: dict[str, float]) -> str:
+    return ", ".join(f"{name} {ms:.2f}" for name, ms in figures.items())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("HOATOC_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--consignments", type=int, default=1_000_000)
     parser.add_argument("--events-per", type=int, default=10, choices=range(1, len(JOURNEY) + 1))
     parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load before each measurement")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--keep", metavar="NAME", help="load into database NAME, keep it, reuse it next time")
     args = parser.parse_args(argv)
-    with scratch_postgres(args.postgres) as url:
-        return measure(url, args)
+    name = args.keep or database_name("tracking")
+    with postgres_database(args.postgres, name, keep=bool(args.keep)) as (url, existed):
+        return measure(url, args, existed)
 
 
 if __name__ == "__main__":

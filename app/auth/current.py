@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, g, redirect, request, url_for
+from flask import Flask, Request, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from app import db
-from app.auth.services import user_for_token
+from app.auth.token_cache import TokenCache
 from app.errors import Unauthorized, wants_problem
 from models import User
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+BEARER_USERS_KEY = "hoatoc.bearer_users"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The only API endpoints open without a token (the contract's token exchange, public tracking, the spec).
 PUBLIC_API_ENDPOINTS = frozenset({"auth.Tokens", "tracking.Track", "api-docs.openapi_json"})
@@ -36,7 +37,7 @@ def _load_session_user(user_id: str) -> User | None:
 @login_manager.request_loader
 def _load_bearer_user(req: Request) -> User | None:
     raw = bearer_token(req)
-    return user_for_token(db.session, raw) if raw else None
+    return current_app.extensions[BEARER_USERS_KEY].user(db.session, raw) if raw else None
 
 
 @login_manager.unauthorized_handler
@@ -81,6 +82,7 @@ def _forget_cached_user() -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions[BEARER_USERS_KEY] = TokenCache(app.config["TOKEN_CACHE_SECONDS"])
     app.before_request(_forget_cached_user)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.audit.services import record
 from app.errors import Conflict, Invalid, NotFound, Unauthorized
@@ -158,12 +158,20 @@ def issue_token(
     return raw, token
 
 
-def user_for_token(session: Session, raw: str, now: datetime | None = None) -> User | None:
+def valid_token(session: Session, raw: str, now: datetime | None = None) -> ApiToken | None:
+    """The unrevoked, unexpired token RAW of an active user (read with its user in one statement), or None."""
     now = now or utcnow()
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    token = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(raw)).options(joinedload(ApiToken.user))
+    )
     if token is None or token.revoked or token.expires_at <= now or not token.user.active:
         return None
     # Only touch last_used_at now and then: one write per request would serialise all readers.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         token.last_used_at = now
-    return token.user
+    return token
+
+
+def user_for_token(session: Session, raw: str, now: datetime | None = None) -> User | None:
+    token = valid_token(session, raw, now)
+    return token.user if token is not None else None

@@ -6,8 +6,10 @@ from typing import Any
 from marshmallow import fields
 
 from app.api.schemas import LOCAL_TZ, LocalDateTime, OutputSchema
+from app.i18n import current_language
 from app.tracking.services import PublicItem
-from app.vocabulary import event_label, flag_label, status_label
+from app.vocabulary import event_label, flag_label, status_label, words
+from models import AlertKind, EventCode, Status
 
 
 class PublicOfficeSchema(OutputSchema):
@@ -45,13 +47,15 @@ def _local(value: datetime | None) -> str | None:
 
 
 def public_json(item: PublicItem) -> dict[str, Any]:
-    """The same document as PublicTrackingSchema, built directly for the hot path."""
+    """The same document as PublicTrackingSchema, built directly for the hot path (words looked up once)."""
+    language = current_language()
+    statuses, events, flags = words(Status, language), words(EventCode, language), words(AlertKind, language)
     return {
         "tracking": item.tracking,
         "status": item.status.value,
-        "status_text": status_label(item.status),
+        "status_text": statuses[item.status.value],
         "flags": item.flags,
-        "flags_text": [flag_label(f) for f in item.flags],
+        "flags_text": [flags[f] for f in item.flags],
         "urgency": item.urgency,
         "origin": {"code": item.origin.code, "name": item.origin.name},
         "destination": {"code": item.destination.code, "name": item.destination.name},
@@ -60,7 +64,7 @@ def public_json(item: PublicItem) -> dict[str, Any]:
         "delivered_at": _local(item.delivered_at),
         "events": [
             {
-                "event": e.event, "description": event_label(e.event), "office": e.office_code,
+                "event": e.event, "description": events[e.event], "office": e.office_code,
                 "office_name": e.office_name, "at": _local(e.at),
             }
             for e in item.events

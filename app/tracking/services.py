@@ -6,14 +6,16 @@ is not the place for them), no user names, no event details (receivers' names li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app import s10
+from app.db import read_connection
 from app.errors import Invalid, NotFound
 from models import Alert, AlertState, Consignment, Office, ScanEvent, Status
 
@@ -92,52 +94,51 @@ _ORIGIN, _DESTINATION, _AT = (
     Office.__table__.alias("destination"),
     Office.__table__.alias("at_office"),
 )
-# The hot path of public tracking: plain columns (no ORM objects), flags aggregated by the database.
+# The hot path of public tracking is one statement: the item (flags aggregated by the database) in a
+# materialised CTE, so its flags are computed once and not once per event row, then its events joined to it,
+# one row each (a row of NULL events when there is none). Plain columns, no ORM objects, built once.
 _ITEM = (
     select(
         _C.c.id, _C.c.tracking, _C.c.status, _C.c.urgency, _C.c.registered_at, _C.c.due_at, _C.c.delivered_at,
-        _ORIGIN.c.code, _ORIGIN.c.name, _DESTINATION.c.code, _DESTINATION.c.name,
+        _ORIGIN.c.code.label("o_code"), _ORIGIN.c.name.label("o_name"),
+        _DESTINATION.c.code.label("d_code"), _DESTINATION.c.name.label("d_name"),
         select(func.aggregate_strings(_A.c.kind, ","))
         .where(_A.c.consignment_id == _C.c.id, _A.c.state != AlertState.RESOLVED.value)
-        .scalar_subquery(),
+        .scalar_subquery()
+        .label("flags"),
     )
     .join(_ORIGIN, _ORIGIN.c.code == _C.c.origin_code)
     .join(_DESTINATION, _DESTINATION.c.code == _C.c.destination_code)
     .where(_C.c.tracking == bindparam("tracking"))
+    .cte("item")
+    .prefix_with("MATERIALIZED")
 )  # fmt: skip
-_EVENTS = (
-    select(_E.c.event, _E.c.at, _AT.c.code, _AT.c.name)
-    .join(_AT, _AT.c.code == _E.c.office_code)
-    .where(_E.c.consignment_id == bindparam("consignment"))
+_LOOKUP = (
+    select(_ITEM, _E.c.event, _E.c.at, _AT.c.code, _AT.c.name)
+    .select_from(
+        _ITEM.outerjoin(_E.join(_AT, _AT.c.code == _E.c.office_code), _E.c.consignment_id == _ITEM.c.id)
+    )
     .order_by(_E.c.at, _E.c.recorded_at)
 )
 
 
 def public_item(session: Session, text: str) -> PublicItem:
     tracking = parse_or_explain(text)
-    # Built once with bind parameters and run on the connection: no per-request statement building.
-    connection = session.connection()
-    row = connection.execute(_ITEM, {"tracking": tracking}).first()
-    if row is None:
+    rows = read_connection(session).execute(_LOOKUP, {"tracking": tracking}).all()
+    if not rows:
         message = _("No item with this number is registered. If you have just sent it, try again later.")
         raise NotFound(message, {"tracking": message})
-    (
-        cid,
-        tracking,
-        status,
-        urgency,
-        registered_at,
-        due_at,
-        delivered_at,
-        o_code,
-        o_name,
-        d_code,
-        d_name,
-        flags,
-    ) = row
+    return _item(rows)
+
+
+def _item(rows: Sequence[Row]) -> PublicItem:
+    """The item from the first row (every row repeats it), its events from every row that has one."""
+    (_cid, tracking, status, urgency, registered_at, due_at, delivered_at, o_code, o_name, d_code, d_name,
+     flags) = rows[0][:12]  # fmt: skip
     events = [
         PublicEvent(e.value if hasattr(e, "value") else e, code, name, at)
-        for e, at, code, name in connection.execute(_EVENTS, {"consignment": cid})
+        for e, at, code, name in (row[12:] for row in rows)
+        if e is not None
     ]
     return PublicItem(
         tracking=tracking,
