@@ -94,16 +94,18 @@ class Consignment(Base):
         CheckConstraint("weight_g IS NULL OR (weight_g > 0 AND weight_g <= 30000)", name="weight_range"),
         CheckConstraint("length(tracking) = 13", name="tracking_length"),
         CheckConstraint("recipient_code IS NOT NULL OR recipient_name IS NOT NULL", name="has_recipient"),
-        # The sweep and the boards read open consignments by these.
-        Index("ix_consignments_status_due", "status", "due_at"),
         Index("ix_consignments_dispatch", "dispatch_id", "dispatch_position"),
+        # Nothing indexes status or the dates a scan writes: then the scans' UPDATE is HOT (in place, no new
+        # index entries) wherever the page has room, which the table's fill factor of 50 leaves on
+        # PostgreSQL (set by migration 3d7a9c51e0b8; SQLAlchemy has no table option for it).
     )
 
     id: Mapped[intpk]
     tracking: Mapped[str] = mapped_column(String(13), unique=True)
     status: Mapped[Status] = mapped_column(enum_column(Status, "status"), default=Status.REGISTERED)
 
-    sender_code: Mapped[str] = mapped_column(ForeignKey("bodies.code", ondelete="RESTRICT"), index=True)
+    # Looked up through uq_consignments_sender_reference, whose leading column it is.
+    sender_code: Mapped[str] = mapped_column(ForeignKey("bodies.code", ondelete="RESTRICT"))
     # A body of the reference data, or a free recipient given by name, address and office.
     recipient_code: Mapped[str | None] = mapped_column(
         ForeignKey("bodies.code", ondelete="RESTRICT"), index=True
