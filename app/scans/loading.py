@@ -176,7 +176,8 @@ def _items(session: Session, loaded: Loaded, trackings: list[str], ids: list[int
 _LOCK_PG = f"""
 SELECT {", ".join("c." + name for name in ITEM_COLUMNS)}, d.area
 FROM consignments AS c LEFT JOIN offices AS d ON d.code = c.destination_code
-WHERE c.tracking = ANY(%s::varchar[]) OR c.id = ANY(%s::integer[])
+WHERE c.tracking = ANY(string_to_array(%s, ',')::varchar[])
+   OR c.id = ANY(string_to_array(%s, ',')::integer[])
 ORDER BY c.id FOR NO KEY UPDATE OF c
 """  # noqa: S608 - built from this module's constants only
 # Events, then unresolved alerts (their rows have no event id). Empty details come back as NULL: parsing
@@ -184,14 +185,21 @@ ORDER BY c.id FOR NO KEY UPDATE OF c
 _FACTS_PG = f"""
 SELECT e.consignment_id, e.id, e.event, e.office_code, e.at, e.recorded_at,
        CASE WHEN e.details = '{{}}'::jsonb THEN NULL ELSE e.details END, e.fingerprint
-FROM scan_events AS e WHERE e.consignment_id = ANY(%s::integer[])
+FROM scan_events AS e WHERE e.consignment_id = ANY(string_to_array(%s, ',')::integer[])
 UNION ALL
 SELECT a.consignment_id, NULL, a.kind, NULL, a.opened_at, NULL, NULL, NULL
 FROM alerts AS a
-WHERE a.consignment_id = ANY(%s::integer[]) AND a.state IN ({", ".join(f"'{s.value}'" for s in UNRESOLVED)})
+WHERE a.consignment_id = ANY(string_to_array(%s, ',')::integer[]) AND a.state IN ({", ".join(f"'{s.value}'" for s in UNRESOLVED)})
 """  # noqa: S608 - built from this module's constants only
 _TIMES = frozenset(name for name, kind in Item.__annotations__.items() if "datetime" in str(kind))
-_CONVERT: dict[str, Any] = {"status": Status, "urgency": Urgency}
+# Enum members by value, looked up in a dict: calling the enum class (Status(value)) is several times slower,
+# and a batch of 500 converts a few thousand values.
+_CONVERT: dict[str, dict[Any, Any]] = {
+    "status": {m.value: m for m in Status},
+    "urgency": {m.value: m for m in Urgency},
+}
+_EVENTS = {m.value: m for m in EventCode}
+_ALERT_KINDS = {m.value: m for m in AlertKind}
 _AREA = len(ITEM_COLUMNS)
 
 
@@ -203,7 +211,10 @@ def _items_pg(session: Session, loaded: Loaded, trackings: list[str], ids: list[
     """The consignments, locked, then their events and unresolved alerts."""
     connection = session.connection()
     as_utc = _as_utc(connection)
-    for row in connection.exec_driver_sql(_LOCK_PG, (trackings, ids)).all():
+    # Lists as comma-separated text (S10 numbers and ids hold no comma): psycopg dumps a list parameter
+    # element by element in Python, string_to_array splits it in C.
+    wanted = (",".join(trackings), ",".join(map(str, ids)))
+    for row in connection.exec_driver_sql(_LOCK_PG, wanted).all():
         item = _item_pg(row, as_utc)
         loaded.items[item.tracking] = item
         loaded.by_id[item.id] = item
@@ -211,18 +222,18 @@ def _items_pg(session: Session, loaded: Loaded, trackings: list[str], ids: list[
             loaded.areas.setdefault(item.destination_code, Area(row[_AREA]))
     if not loaded.by_id:
         return
-    locked = list(loaded.by_id)
+    locked = ",".join(map(str, loaded.by_id))
     facts, fingerprints = loaded.facts, loaded.fingerprints
     for cid, event_id, code, office, at, recorded_at, details, fingerprint in connection.exec_driver_sql(
         _FACTS_PG, (locked, locked)
     ).all():
         at = as_utc(at)
         if event_id is None:  # an unresolved alert: its kind and when it was opened
-            kinds, kind = loaded.by_id[cid].open_kinds, AlertKind(code)
+            kinds, kind = loaded.by_id[cid].open_kinds, _ALERT_KINDS[code]
             kinds[kind] = min(kinds[kind], at) if kind in kinds else at
         elif event_id not in fingerprints:
             fingerprints[event_id] = fingerprint
-            fact = Fact(event_id, EventCode(code), at, office, as_utc(recorded_at), details or {})
+            fact = Fact(event_id, _EVENTS[code], at, office, as_utc(recorded_at), details or {})
             facts[cid].append(fact)
 
 
@@ -242,15 +253,21 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _item_pg(row: Any, as_utc: Any) -> Item:
-    values = [
-        _CONVERT[name](value) if name in _CONVERT else as_utc(value) if name in _TIMES else value
-        for name, value in zip(ITEM_COLUMNS, row, strict=False)
-    ]
+    if as_utc is _same:  # the usual case (a UTC session): only the enums need converting
+        values = list(row[:_AREA])
+        for index, members in _CONVERTED:
+            values[index] = members[values[index]]
+    else:
+        values = [
+            _CONVERT[name][value] if name in _CONVERT else as_utc(value) if name in _TIMES else value
+            for name, value in zip(ITEM_COLUMNS, row, strict=False)
+        ]
     item = Item(*values)
     item.route = list(item.route or [])
     return item
 
 
+_CONVERTED = [(ITEM_COLUMNS.index(name), members) for name, members in _CONVERT.items()]
 _OFFICES_PG = "SELECT code, area FROM offices WHERE code = ANY(%s::varchar[])"
 
 

@@ -47,8 +47,11 @@ class Scans(MethodView):
         """
         actor = api_actor()
         require_scanner(actor)
+        # The session itself, not the db.session proxy: a batch touches it thousands of times (the calendar
+        # of each item's estimate), and each touch through the proxy looks it up in the app context again.
+        session = db.session._get_current_object()  # type: ignore[attr-defined]
         try:
-            results = services.record_scans(db.session, actor, body["scans"])
+            results = services.record_scans(session, actor, body["scans"])
         except OperationalError as exc:
             # SQLite (development) lets one writer at a time; a retry is harmless, so say so.
             if "locked" in str(exc.orig).lower():

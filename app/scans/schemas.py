@@ -165,6 +165,11 @@ def normalise_batch(data: Any) -> Any:
 def _normalise_scan(scan: Any) -> Any:
     if not isinstance(scan, dict):
         return normalise_text(scan)
+    try:  # the usual scan: ASCII text keys and values, checked in one go; then trimming is all there is
+        if "".join((*scan, *scan.values())).isascii():
+            return {k.strip(): v.strip() for k, v in scan.items()}
+    except TypeError:  # a value that is not text (details, a number, null): value by value below
+        pass
     return {
         (k.strip() if isinstance(k, str) and k.isascii() else normalise_text(k)): (
             v.strip() if isinstance(v, str) and v.isascii() else normalise_text(v)
