@@ -27,11 +27,7 @@ import http.client
 import json
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -44,6 +40,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # allow `python benchmarks/bench_scans.py`
     sys.path.insert(0, str(ROOT))
+
+# The service's workers take seconds to import under load, the bare app's a fraction of one: the harness's
+# gunicorn waits until every worker has loaded its app, so that whole servers are compared.
+from benchmarks.harness import Gunicorn  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/postgres"
 BULK = 500
@@ -128,68 +128,7 @@ def prepare_database(url: str, items: int) -> tuple[str, list[str]]:
     return token, trackings
 
 
-# --- gunicorn -------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn in its own process group, stopped (and waited for) on exit."""
-
-    def __init__(self, app_spec: str, env: dict[str, str], workers: int, threads: int) -> None:
-        self.port = free_port()
-        workdir = Path(tempfile.mkdtemp(prefix="bench-gunicorn-"))
-        self.log_path = workdir / "gunicorn.log"
-        self.config = workdir / "gunicorn_conf.py"
-        self.config.write_text(
-            f"bind = '127.0.0.1:{self.port}'\nworkers = {workers}\nthreads = {threads}\n"
-            "worker_class = 'gthread'\nkeepalive = 30\naccesslog = None\nerrorlog = '-'\n"
-            "loglevel = 'warning'\ntimeout = 120\npreload_app = False\n"
-        )
-        self.log = self.log_path.open("wb")
-        command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(self.config), app_spec]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=self.log,
-            stderr=self.log,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: see {self.log_path}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", path)
-                if conn.getresponse().status < 500:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer within {timeout} s: see {self.log_path}")
-
-    def __enter__(self) -> Gunicorn:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.log.close()
-
-
-# --- load generator -------------------------------------------------------------------------------------
+# --- the load generator -------------------------------------------------------------------------------
 
 
 @dataclass
