@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:  # allow `python benchmarks/bench_scans.py`
 
 # The service's workers take seconds to import under load, the bare app's a fraction of one: the harness's
 # gunicorn waits until every worker has loaded its app, so that whole servers are compared.
-from benchmarks.harness import Gunicorn  # noqa: E402
+from benchmarks.harness import Gunicorn, percentile  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/postgres"
 BULK = 500
@@ -216,11 +216,6 @@ def scan_bodies(
                 mine.append((json.dumps({"scans": scans}).encode(), len(scans)))
         bodies.append(mine)
     return bodies
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 # --- raw insert floor -----------------------------------------------------------------------------------
