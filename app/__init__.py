@@ -69,6 +69,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in _page_blueprints():
         app.register_blueprint(blueprint)
     edge.init_app(app)
+    from app.tracking.fastpath import PublicLookupFront
+
+    # Inside ProxyFix (below): the front counts the limit by the client's address.
+    app.wsgi_app = PublicLookupFront(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_HOPS"]:
         # Behind nginx or a load balancer: client addresses (rate limits, logs) come from X-Forwarded-For.
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -13,6 +13,8 @@
 | HOATOC_DB_POOL_SIZE | connections per worker (PostgreSQL) | 5 |
 | HOATOC_RATELIMIT_LOGIN | sign-in and token requests per client | 20 per minute |
 | HOATOC_RATELIMIT_TRACK | public tracking requests per client | 120 per minute |
+| HOATOC_RATELIMIT_SETTLE_SECONDS | how often a worker adds its public-tracking counts to the shared counter (0: on every request) | 0.1 |
+| HOATOC_TRACKING_FAST_PATH | answer plain public lookups in front of Flask (0: every lookup through the route) | 1 |
 | HOATOC_METRICS_TOKEN | bearer token required by /metrics (unset: open) | unset |
 | HOATOC_PROXY_HOPS | reverse proxies in front (trust X-Forwarded-* from that many) | 0 |
 | HOATOC_ELECTION_PERIODS | duty periods beyond the calendar's election periods (/standards): START/END[,START/END…], local dates (end day included) or times | (none) |
@@ -54,6 +56,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
         "RATELIMIT_TRACK": _env("RATELIMIT_TRACK", "120 per minute"),
+        # app.ratelimit: the public-tracking limit is counted per worker and settled in batches.
+        "RATELIMIT_SETTLE_SECONDS": float(_env("RATELIMIT_SETTLE_SECONDS", "0.1") or 0),
+        "TRACKING_FAST_PATH": _env("TRACKING_FAST_PATH", "1") not in ("0", "false", "no"),
         # Added to the calendar's election periods by app.duty.periods.election_periods.
         "ELECTION_PERIODS": _env("ELECTION_PERIODS", ""),
         # S10 service indicator the numbers of election documents are drawn from (`hoatoc serials add`).

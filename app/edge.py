@@ -27,15 +27,24 @@ def _finish_transaction(response: Response) -> Response:
     return response
 
 
+def security_headers(env: str) -> list[tuple[str, str]]:
+    """The headers every answer carries (also written by the public lookup's WSGI front)."""
+    headers = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if env == "production":
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
+
+
 def _security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config["HOATOC_ENV"] == "production":
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    for name, value in security_headers(current_app.config["HOATOC_ENV"]):
+        headers.setdefault(name, value)
     return response
 
 

@@ -25,6 +25,7 @@ FieldErrors = dict[str, list[str]]
 class DomainError(Exception):
     status = 400
     title = _l("Bad request")
+    headers: Mapping[str, str] = {}  # read only: a subclass sets its own per instance
 
     def __init__(
         self, detail: str | None = None, errors: Mapping[str, list[str] | str] | None = None
@@ -59,6 +60,23 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     status = 422
     title = _l("Invalid input")
+
+
+class TooManyRequests(DomainError):
+    """A rate limit refused the request: when to come back, in the headers Flask-Limiter's refusals carry."""
+
+    status = 429
+    title = _l("Too many requests")
+
+    def __init__(self, limit: int, reset_at: float, now: float) -> None:
+        retry_after = max(1, int(reset_at - now + 0.999))
+        super().__init__(_("Too many requests: try again in %(seconds)d seconds.", seconds=retry_after))
+        self.headers = {
+            "Retry-After": str(retry_after),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(reset_at),
+        }
 
 
 HTTP_TITLES = {
@@ -157,7 +175,7 @@ def _respond(
 
 
 def handle_domain_error(exc: DomainError) -> Response:
-    return _respond(exc.status, str(exc.title), exc.detail and str(exc.detail), exc.errors)
+    return _respond(exc.status, str(exc.title), exc.detail and str(exc.detail), exc.errors, exc.headers)
 
 
 def handle_http_exception(exc: HTTPException) -> Response:

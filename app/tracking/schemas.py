@@ -49,7 +49,15 @@ def _local(value: datetime | None) -> str | None:
 def public_json(item: PublicItem) -> dict[str, Any]:
     """The same document as PublicTrackingSchema, built directly for the hot path (words looked up once)."""
     language = current_language()
-    statuses, events, flags = words(Status, language), words(EventCode, language), words(AlertKind, language)
+    return public_document(
+        item, words(Status, language), words(EventCode, language), words(AlertKind, language)
+    )
+
+
+def public_document(
+    item: PublicItem, statuses: dict[str, str], events: dict[str, str], flags: dict[str, str]
+) -> dict[str, Any]:
+    """The public document of ITEM with the words of its statuses, events and flags in one language."""
     return {
         "tracking": item.tracking,
         "status": item.status.value,

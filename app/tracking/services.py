@@ -113,7 +113,7 @@ _ITEM = (
     .cte("item")
     .prefix_with("MATERIALIZED")
 )  # fmt: skip
-_LOOKUP = (
+LOOKUP = (
     select(_ITEM, _E.c.event, _E.c.at, _AT.c.code, _AT.c.name)
     .select_from(
         _ITEM.outerjoin(_E.join(_AT, _AT.c.code == _E.c.office_code), _E.c.consignment_id == _ITEM.c.id)
@@ -124,14 +124,14 @@ _LOOKUP = (
 
 def public_item(session: Session, text: str) -> PublicItem:
     tracking = parse_or_explain(text)
-    rows = read_connection(session).execute(_LOOKUP, {"tracking": tracking}).all()
+    rows = read_connection(session).execute(LOOKUP, {"tracking": tracking}).all()
     if not rows:
         message = _("No item with this number is registered. If you have just sent it, try again later.")
         raise NotFound(message, {"tracking": message})
-    return _item(rows)
+    return item_from_rows(rows)
 
 
-def _item(rows: Sequence[Row]) -> PublicItem:
+def item_from_rows(rows: Sequence[Row] | Sequence[tuple]) -> PublicItem:
     """The item from the first row (every row repeats it), its events from every row that has one."""
     (_cid, tracking, status, urgency, registered_at, due_at, delivered_at, o_code, o_name, d_code, d_name,
      flags) = rows[0][:12]  # fmt: skip

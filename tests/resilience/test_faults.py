@@ -114,13 +114,16 @@ def test_database_outage_answers_503_and_recovers_without_restart(postgres, tmp_
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     server = Gunicorn(proxied, workers=2, log=tmp_path / "gunicorn.log")
     headers = {"Authorization": f"Bearer {tokens['clerk']}"}
+    # Public tracking is answered in front of Flask when all is well (app.tracking.fastpath), by the route not.
+    public = f"/api/v1/track/{_consignments(url, 1)[0]}"
     try:
         server.wait_ready()
         assert requests.get(f"{server.url}/api/v1/offices", headers=headers, timeout=10).status_code == 200
+        assert requests.get(f"{server.url}{public}", timeout=10).status_code == 200
         arbiter = server.process.pid
 
         proxy.cut()
-        for path in ("/api/v1/offices", "/api/v1/offices/32100", "/healthz"):
+        for path in ("/api/v1/offices", "/api/v1/offices/32100", public, "/healthz"):
             response = requests.get(f"{server.url}{path}", headers=headers, timeout=30)
             assert response.status_code == 503, (path, response.text)
             if path.startswith("/api/"):
@@ -137,6 +140,7 @@ def test_database_outage_answers_503_and_recovers_without_restart(postgres, tmp_
             status = requests.get(f"{server.url}/api/v1/offices", headers=headers, timeout=10).status_code
             time.sleep(0.2)
         assert status == 200
+        assert requests.get(f"{server.url}{public}", timeout=10).status_code == 200
         assert server.process.pid == arbiter  # recovered by itself: the same server, never restarted
         assert server.process.poll() is None
     finally:
