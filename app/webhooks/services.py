@@ -148,8 +148,14 @@ def delivery_with_attempts(session: Session, delivery_id: int) -> WebhookDeliver
     return delivery
 
 
-def subscribers(session: Session, event_type: str) -> list[Webhook]:
-    return [w for w in session.scalars(webhooks_query()) if event_type in (w.events or [])]
+# Who listens, as ids and event types only: emitters run inside every scan request, and the ORM entity (with
+# its joined creator) cost a single scan a quarter of its CPU. Built once.
+_LISTENING = select(Webhook.id, Webhook.events).where(Webhook.active.is_(True)).order_by(Webhook.id)
+
+
+def subscribers(session: Session, event_type: str) -> list[int]:
+    """The ids of the active webhooks that receive EVENT_TYPE."""
+    return _receivers(session, (event_type,))[event_type]
 
 
 def emit(session: Session, event_type: str, data: dict[str, Any], now: datetime | None = None) -> str | None:
@@ -159,7 +165,7 @@ def emit(session: Session, event_type: str, data: dict[str, Any], now: datetime 
 
 
 def _write(
-    session: Session, receivers: list[Webhook], event_type: str, data: dict[str, Any], now: datetime
+    session: Session, receivers: list[int], event_type: str, data: dict[str, Any], now: datetime
 ) -> str:
     event_id = str(uuid.uuid4())
     payload = {
@@ -174,7 +180,7 @@ def _write(
     session.add(WebhookEvent(id=event_id, type=event_type, body=body, created_at=now))
     session.flush()
     session.add_all(
-        WebhookDelivery(event_id=event_id, webhook_id=w.id, next_attempt_at=now, created_at=now, attempts=0)
+        WebhookDelivery(event_id=event_id, webhook_id=w, next_attempt_at=now, created_at=now, attempts=0)
         for w in receivers
     )
     session.flush()
@@ -274,14 +280,15 @@ def emit_status_changes(
     return announced
 
 
-def _receivers(session: Session, event_types: Sequence[str]) -> dict[str, list[Webhook]]:
-    hooks = list(session.scalars(webhooks_query()))
-    return {kind: [w for w in hooks if kind in (w.events or [])] for kind in event_types}
+def _receivers(session: Session, event_types: Sequence[str]) -> dict[str, list[int]]:
+    """Event type -> the ids of the active webhooks that receive it."""
+    hooks = session.execute(_LISTENING).all()
+    return {kind: [id_ for id_, events in hooks if kind in (events or [])] for kind in event_types}
 
 
 def _announce(
     session: Session,
-    receivers: dict[str, list[Webhook]],
+    receivers: dict[str, list[int]],
     consignment: Consignment,
     old: Status | None,
     now: datetime,
