@@ -67,6 +67,53 @@ def bare_app():  # gunicorn "benchmarks.bench_scans:bare_app()": the floor of a 
     return app
 
 
+def ceiling_app():  # gunicorn "benchmarks.bench_scans:ceiling_app()": the least a durable single scan costs
+    """A scan recorded with no framework and no rules: lock the item, insert the event, update the item, commit.
+
+    Not a floor (nothing the service could be compared with fairly: it skips validation, admission, status
+    derivation, audit, alerts and webhooks), but how far the single-scan target is from what a durable write
+    costs on this machine at all, measured in the same run.
+    """
+    import hashlib
+    import threading
+
+    import orjson
+    import psycopg
+
+    dsn = os.environ["HOATOC_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+    local = threading.local()
+
+    def app(environ, start_response):
+        if environ["REQUEST_METHOD"] != "POST":  # the readiness probe
+            start_response("404 Not Found", [("Content-Length", "0")])
+            return [b""]
+        scans = orjson.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))["scans"]
+        conn = getattr(local, "conn", None) or psycopg.connect(dsn)
+        local.conn = conn
+        results = []
+        with conn.transaction():
+            for scan in scans:
+                item = conn.execute(
+                    "SELECT id FROM consignments WHERE tracking = %s FOR NO KEY UPDATE", (scan["tracking"],)
+                ).fetchone()[0]
+                conn.execute(
+                    "INSERT INTO scan_events (id, consignment_id, event, office_code, at, recorded_at, details,"
+                    " fingerprint) VALUES (%s, %s, %s, %s, %s, now(), '{}', %s)",
+                    (scan["id"], item, scan["event"], scan["office"], scan["at"],
+                     hashlib.sha256(orjson.dumps(scan)).hexdigest()),
+                )  # fmt: skip
+                conn.execute(
+                    "UPDATE consignments SET last_office_code = %s, last_event_at = %s WHERE id = %s",
+                    (scan["office"], scan["at"], item),
+                )
+                results.append({"id": scan["id"], "result": "recorded", "tracking": scan["tracking"]})
+        body = orjson.dumps({"results": results})
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
+
+
 # --- the scratch database -------------------------------------------------------------------------------
 
 
@@ -326,6 +373,10 @@ def measure(database: str, args: argparse.Namespace) -> int:
         server.wait_ready("/")
         json_headers = {"Content-Type": "application/json"}
         bare_tally, bare_time = run_clients(server.port, "/bare", json_headers, bare, args.duration)
+    with Gunicorn("benchmarks.bench_scans:ceiling_app()", env, args.workers, args.threads) as server:
+        server.wait_ready("/")
+        again = scan_bodies(trackings[bulk_items:], 1, args.clients, start)  # new scan ids, same items
+        ceiling_tally, ceiling_time = run_clients(server.port, "/", json_headers, again, args.duration)
     raw = raw_insert_floor(database, args.clients, args.duration)
 
     bulk_rate = bulk_tally.scans / bulk_time
@@ -348,6 +399,12 @@ def measure(database: str, args: argparse.Namespace) -> int:
     for label, tally in (("bulk", bulk_tally), ("single", single_tally)):
         if tally.wrong or tally.errors:
             print(f"{label}: {tally.wrong} scans not recorded; first errors: {tally.errors[:3]}")
+    ceiling = ceiling_tally.scans / ceiling_time
+    print(
+        f"ceiling: a single scan with no framework and no rules (lock, insert, update, commit) "
+        f"{ceiling:,.0f} req/s = {ceiling / bare_rate:.0%} of the bare endpoint; the service's "
+        f"{single_rate / ceiling:.0%} of it"
+    )
     print(f"requests: bulk {bulk_tally.requests}, single {single_tally.requests}, bare {bare_tally.requests}")
     return emit(rows, "scans")
 
