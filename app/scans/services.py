@@ -156,8 +156,6 @@ class _Batch:
                 "event": scan.event,
                 "office_code": office,
                 "at": at,
-                "recorded_at": self.now,
-                "by_id": self.actor.id,
                 "details": scan.details,
                 "bag_scan_id": bag_scan_id,
                 "fingerprint": fingerprint,
@@ -175,7 +173,7 @@ class _Batch:
         out.recorded += 1
 
     def insert(self) -> None:
-        inserted = insert_events(self.session, self.rows)
+        inserted = insert_events(self.session, self.rows, self.now, self.actor.id)
         lost = [row for row in self.rows if row["id"] not in inserted]
         if lost:
             self._settle_races(lost)
