@@ -81,6 +81,8 @@ class Item:
 
     @property
     def flags(self) -> list[str]:
+        if not self.open_kinds:  # most items: no sort of an empty generator for each result
+            return []
         return sorted(kind.value for kind in self.open_kinds)
 
 
