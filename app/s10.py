@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import mul
 
 WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 RESERVED_FIRST_LETTERS = frozenset("JKSTW")
 _SHAPE = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
+# Compiled once: a scan batch reads hundreds of numbers, and re.sub with a pattern text looks it up each time.
+_PREFIX = re.compile(r"[A-Z]{2}")
+_SEPARATORS = re.compile(r"[\s\-]")
+_REMAINDER_DIGIT = {10: 0, 11: 5}
 
 
 class S10Error(ValueError):
@@ -31,8 +36,8 @@ def check_digit(serial: str | int) -> int:
     digits = f"{int(serial):08d}"
     if len(digits) != 8:
         raise S10Error("the serial must have 8 digits", "serial")
-    remainder = 11 - sum(int(d) * w for d, w in zip(digits, WEIGHTS, strict=True)) % 11
-    return {10: 0, 11: 5}.get(remainder, remainder)
+    remainder = 11 - sum(map(mul, map(int, digits), WEIGHTS)) % 11
+    return _REMAINDER_DIGIT.get(remainder, remainder)
 
 
 def compose(prefix: str, serial: int, country: str = "VN") -> str:
@@ -44,7 +49,7 @@ def compose(prefix: str, serial: int, country: str = "VN") -> str:
 
 
 def check_prefix(prefix: str) -> None:
-    if not re.fullmatch(r"[A-Z]{2}", prefix):
+    if not _PREFIX.fullmatch(prefix):
         raise S10Error("the service indicator is two letters")
     if prefix[0] in RESERVED_FIRST_LETTERS:
         raise S10Error(f"service indicators starting with {prefix[0]} are reserved by the UPU", "reserved")
@@ -52,7 +57,7 @@ def check_prefix(prefix: str) -> None:
 
 def normalise(text: str) -> str:
     """Upper case, without spaces or dashes: what a person or a scanner may have added."""
-    return re.sub(r"[\s\-]", "", text or "").upper()
+    return _SEPARATORS.sub("", text or "").upper()
 
 
 def parse(text: str) -> str:

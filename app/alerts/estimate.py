@@ -47,7 +47,7 @@ def remaining_share(consignment: Estimable) -> float:
         return 0.5 / legs
     office = consignment.last_office_code
     # The last place on the route where it was seen (a route may pass an office twice); off-route: start.
-    position = max((i for i, code in enumerate(route) if code == office), default=0)
+    position = legs - 1 - route[::-1].index(office) if office in route else 0
     return (legs - position) / legs
 
 

@@ -21,7 +21,7 @@ from app.alerts.services import open_alert, resolve_alerts
 from app.audit.services import record
 from app.i18n import local_time
 from app.scans.loading import Item
-from app.scans.status import Anomaly, AnomalyKind, Derived, Fact, derive, new_anomalies
+from app.scans.status import Anomaly, AnomalyKind, Derived, Fact, derive_change, new_anomalies
 from app.standards.calendar import Calendar
 from app.standards.services import deadline_standards
 from models import AlertKind, Area, Consignment, EventCode, Status, Urgency, User
@@ -79,8 +79,9 @@ class Applier:
                 self.apply(change)
 
     def apply(self, change: Change) -> None:
-        before = derive(change.before)
-        after = derive([*change.before, *change.new])
+        # Derived before and after this batch's events, the earlier events read once when the new ones
+        # come after them (most batches): deriving twice from all events was a tenth of a batch's CPU.
+        before, after = derive_change(change.before, change.new)
         self._update(change.item, after)
         self._anomalies(change.item, new_anomalies(before, after))
         self._route(change, after)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import Integer, String, and_, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, lazyload
@@ -80,6 +81,8 @@ class Item:
 
     @property
     def flags(self) -> list[str]:
+        if not self.open_kinds:  # most items: no sort of an empty generator for each result
+            return []
         return sorted(kind.value for kind in self.open_kinds)
 
 
@@ -173,8 +176,10 @@ def _items(session: Session, loaded: Loaded, trackings: list[str], ids: list[int
 # returns them, with their destination's area (an acceptance then needs no office query): after a wait,
 # PostgreSQL re-reads the locked row itself, so these values are current. The second, a new snapshot taken
 # after any batch we waited for has committed, reads their events and unresolved alerts (see _lock).
+# The route comes as text: psycopg parses jsonb with json.loads per row, more than half of reading 500 items,
+# while a batch's items share a handful of routes (see _item_pg).
 _LOCK_PG = f"""
-SELECT {", ".join("c." + name for name in ITEM_COLUMNS)}, d.area
+SELECT {", ".join("c." + name if name != "route" else "c.route::text" for name in ITEM_COLUMNS)}, d.area
 FROM consignments AS c LEFT JOIN offices AS d ON d.code = c.destination_code
 WHERE c.tracking = ANY(string_to_array(%s, ',')::varchar[])
    OR c.id = ANY(string_to_array(%s, ',')::integer[])
@@ -214,8 +219,9 @@ def _items_pg(session: Session, loaded: Loaded, trackings: list[str], ids: list[
     # Lists as comma-separated text (S10 numbers and ids hold no comma): psycopg dumps a list parameter
     # element by element in Python, string_to_array splits it in C.
     wanted = (",".join(trackings), ",".join(map(str, ids)))
+    routes: dict[str, list[str]] = {}
     for row in connection.exec_driver_sql(_LOCK_PG, wanted).all():
-        item = _item_pg(row, as_utc)
+        item = _item_pg(row, as_utc, routes)
         loaded.items[item.tracking] = item
         loaded.by_id[item.id] = item
         if row[_AREA] is not None:
@@ -252,7 +258,8 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC) if moment is not None else None
 
 
-def _item_pg(row: Any, as_utc: Any) -> Item:
+def _item_pg(row: Any, as_utc: Any, routes: dict[str, list[str]]) -> Item:
+    """An item from its locked row; ``routes`` holds the routes parsed so far (JSON text -> list)."""
     if as_utc is _same:  # the usual case (a UTC session): only the enums need converting
         values = list(row[:_AREA])
         for index, members in _CONVERTED:
@@ -262,12 +269,16 @@ def _item_pg(row: Any, as_utc: Any) -> Item:
             _CONVERT[name][value] if name in _CONVERT else as_utc(value) if name in _TIMES else value
             for name, value in zip(ITEM_COLUMNS, row, strict=False)
         ]
-    item = Item(*values)
-    item.route = list(item.route or [])
-    return item
+    text = values[_ROUTE]
+    route = routes.get(text)
+    if route is None:
+        route = routes[text] = orjson.loads(text) or []
+    values[_ROUTE] = list(route)  # each item its own list
+    return Item(*values)
 
 
 _CONVERTED = [(ITEM_COLUMNS.index(name), members) for name, members in _CONVERT.items()]
+_ROUTE = ITEM_COLUMNS.index("route")
 _OFFICES_PG = "SELECT code, area FROM offices WHERE code = ANY(%s::varchar[])"
 
 

@@ -9,6 +9,7 @@ Text arrives already NFC-normalised and trimmed (the batch schema does it once f
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +41,7 @@ from app.scans.inputs import (
 from models import EventCode
 
 FIELDS = frozenset({"id", "tracking", "bag", "event", "office", "at", "details"})
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EVENTS = {code.value: code for code in EventCode}
 _ID = fields.UUID()
 _AT = LocalDateTime()
@@ -63,6 +65,8 @@ def _id(raw: dict[str, Any], errors: Errors) -> str | None:
         return None
     value = raw["id"]
     if isinstance(value, str):  # what fields.UUID does with text, without its machinery
+        if _CANONICAL_UUID.fullmatch(value):  # as devices send it: str(uuid.UUID(value)) is value itself
+            return value
         try:
             return str(uuid.UUID(value))
         except ValueError:

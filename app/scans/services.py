@@ -70,6 +70,7 @@ class _Batch:
         self.used: dict[str, str] = {}  # id -> fingerprint, for ids used earlier in this batch
         self.before: dict[int, list[Fact]] = {}
         self.new: dict[int, list[Fact]] = defaultdict(list)
+        self.offices: dict[str | None, dict[str, list[str]]] = {}  # office -> its errors, judged once
 
     def admit(self, item: ScanInput | RejectedInput) -> Outcome:
         if isinstance(item, RejectedInput):
@@ -88,7 +89,12 @@ class _Batch:
     def _place(self, scan: ScanInput) -> tuple[str | None, datetime, dict[str, list[str]]]:
         office = scan.office or self.actor.office_code
         at = scan.at or self.now
-        errors = admission.office_errors(self.actor, office, self.loaded)
+        # A batch names a few offices hundreds of times, and the answer depends on nothing else: each is
+        # judged once (the judgement reads the actor's role and office through the ORM each time).
+        known = self.offices.get(office)
+        if known is None:
+            known = self.offices[office] = admission.office_errors(self.actor, office, self.loaded)
+        errors = {field: list(messages) for field, messages in known.items()}  # the caller adds to it
         errors.update(admission.time_errors(at, self.now))
         return office, at, errors
 
@@ -156,8 +162,6 @@ class _Batch:
                 "event": scan.event,
                 "office_code": office,
                 "at": at,
-                "recorded_at": self.now,
-                "by_id": self.actor.id,
                 "details": scan.details,
                 "bag_scan_id": bag_scan_id,
                 "fingerprint": fingerprint,
@@ -175,7 +179,7 @@ class _Batch:
         out.recorded += 1
 
     def insert(self) -> None:
-        inserted = insert_events(self.session, self.rows)
+        inserted = insert_events(self.session, self.rows, self.now, self.actor.id)
         lost = [row for row in self.rows if row["id"] not in inserted]
         if lost:
             self._settle_races(lost)

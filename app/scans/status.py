@@ -158,13 +158,38 @@ def derive(facts: Iterable[Fact]) -> Derived:
     walk = _Walk()
     for fact in events:
         walk.read(fact)
+    return _derived(walk, events[-1])
+
+
+def derive_change(before: Iterable[Fact], new: Iterable[Fact]) -> tuple[Derived, Derived]:
+    """``derive(before)`` and ``derive([*before, *new])``, reading the earlier events once when every new
+    event comes after them: the usual case (an item scanned along its way), where the walk simply goes on
+    from where the earlier events left it. New events that fall between earlier ones (a late upload) are
+    derived again from all events."""
+    earlier, later = ordered(before), ordered(new)
+    if not earlier:
+        return Derived(Status.REGISTERED), derive(later)
+    walk = _Walk()
+    for fact in earlier:
+        walk.read(fact)
+    first = _derived(walk, earlier[-1])
+    if not later:
+        return first, first
+    if _SORT_KEY(later[0]) < _SORT_KEY(earlier[-1]):
+        return first, derive([*earlier, *later])
+    for fact in later:
+        walk.read(fact)
+    return first, _derived(walk, later[-1])
+
+
+def _derived(walk: _Walk, last: Fact) -> Derived:
+    """What a walk over events up to ``last`` (the latest by event time) says."""
     final = walk.final
     if final is not None:
         status = Status.DELIVERED if final.event == EventCode.EMI else Status.RETURNED
     else:
         status = Status.HELD if walk.hold is not None else walk.stage
     delivered = final if final is not None and final.event == EventCode.EMI else None
-    last = events[-1]
     return Derived(
         status=status,
         accepted_at=walk.accepted.at if walk.accepted else None,

@@ -33,13 +33,16 @@ ITEM_WRITTEN = (
 
 # The rows travel as one JSON text read by json_to_recordset: psycopg dumped ten Python lists element by
 # element (a third of a 500-scan batch's CPU), json.dumps encodes them in C and PostgreSQL parses them in C.
+# The time of receipt and the clerk are the same for every row of a batch: parameters of their own, not
+# 500 more values for PostgreSQL to parse (the INSERT of 500 rows 13.6 -> 12.9 ms, EXPLAIN ANALYZE).
 _INSERT_PG = """
 INSERT INTO scan_events (id, consignment_id, event, office_code, at, recorded_at, by_id, details,
                          bag_scan_id, fingerprint)
-SELECT id, consignment_id, event, office_code, at, recorded_at, by_id, details, bag_scan_id, fingerprint
+SELECT id, consignment_id, event, office_code, at, %s::timestamptz, %s::integer, details, bag_scan_id,
+       fingerprint
 FROM json_to_recordset(%s::json)
      AS t(id varchar, consignment_id integer, event varchar, office_code varchar, at timestamptz,
-          recorded_at timestamptz, by_id integer, details jsonb, bag_scan_id varchar, fingerprint varchar)
+          details jsonb, bag_scan_id varchar, fingerprint varchar)
 ON CONFLICT (id) DO NOTHING
 RETURNING id
 """
@@ -67,19 +70,26 @@ def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
-    """Insert what is not there yet (ON CONFLICT (id) DO NOTHING); return the ids inserted."""
+def insert_events(
+    session: Session, rows: Sequence[dict[str, Any]], recorded_at: datetime, by_id: int | None
+) -> set[str]:
+    """Insert what is not there yet (ON CONFLICT (id) DO NOTHING); return the ids inserted.
+
+    ``rows`` hold the columns of EVENT_COLUMNS but the two every event of a batch shares, ``recorded_at``
+    and ``by_id``."""
     if not rows:
         return set()
     if _postgres(session):
-        # The rows hold exactly the columns (EVENT_COLUMNS): they are the records as they are.
-        result = session.connection().exec_driver_sql(_INSERT_PG, (_json(rows),))
+        # The rows hold exactly the other columns: they are the records as they are.
+        result = session.connection().exec_driver_sql(_INSERT_PG, (recorded_at, by_id, _json(rows)))
         return {row[0] for row in result}
     inserted: set[str] = set()
     statement = sqlite.insert(ScanEvent.__table__).on_conflict_do_nothing(index_elements=["id"])
     statement = statement.returning(ScanEvent.__table__.c.id)
+    shared = {"recorded_at": recorded_at, "by_id": by_id}
     for start in range(0, len(rows), 1000):
-        inserted.update(session.execute(statement, list(rows[start : start + 1000])).scalars())
+        chunk = [{**row, **shared} for row in rows[start : start + 1000]]
+        inserted.update(session.execute(statement, chunk).scalars())
     return inserted
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from app.api.schemas import normalise_text
-from app.scans.inputs import RejectedInput, ScanInput, control_errors, has_control
+from app.scans.inputs import _CANONICAL, RejectedInput, ScanInput, canonical_json, control_errors, has_control
 from app.scans.reading import read_scan
 from app.scans.schemas import ScanSchema, normalise_batch
 from models import EventCode
@@ -137,3 +137,43 @@ def test_the_batch_is_normalised_and_checked_as_any_input(raw, extra):
     assert normalise_batch(body) == normalise_text(body)
     for scan in normalise_text(raw):
         assert has_control(scan) == bool(control_errors(scan))
+
+
+detail_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.text(alphabet=st.characters(codec=None), max_size=20),  # any code point, controls and surrogates too
+)
+
+
+@settings(max_examples=500)
+@given(
+    tracking=st.one_of(st.none(), st.text(max_size=14)),
+    office=st.one_of(st.none(), st.text(max_size=8)),
+    details=st.dictionaries(
+        st.text(alphabet=st.characters(codec=None), max_size=6), detail_values, max_size=5
+    ),
+)
+def test_the_canonical_json_of_a_scan_is_what_the_standard_library_writes(tracking, office, details):
+    # Fingerprints stored before and after must match: orjson's bytes are those of json.dumps(sort_keys,
+    # ensure_ascii=False, compact separators) encoded as UTF-8, and what it cannot write goes that way.
+    value = {
+        "tracking": tracking,
+        "bag": None,
+        "event": "EDD",
+        "office": office,
+        "at": None,
+        "details": details,
+    }
+    try:
+        expected: bytes | type = _CANONICAL.encode(value).encode()
+    except UnicodeEncodeError:  # a lone surrogate: no fingerprint either way
+        expected = UnicodeEncodeError
+    try:
+        got: bytes | type = canonical_json(value)
+    except UnicodeEncodeError:
+        got = UnicodeEncodeError
+    assert got == expected

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.scans.status import AnomalyKind, Fact, derive, hold_in_force, new_anomalies
+from app.scans.status import AnomalyKind, Fact, derive, derive_change, hold_in_force, new_anomalies
 from models import EventCode, Status
 
 T0 = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
@@ -117,6 +117,17 @@ def test_the_order_of_arrival_never_matters(events, random):
     shuffled = list(events)
     random.shuffle(shuffled)
     assert derive(shuffled) == derive(events)
+
+
+@settings(max_examples=500)
+@given(histories(), st.integers(min_value=0, max_value=12), st.booleans())
+def test_a_change_derives_as_all_events_do(events, split, in_order):
+    """derive_change goes on from the earlier events' walk when the new ones come after them; whichever
+    way it takes, it says what derive says of the events before and of all of them."""
+    if in_order:  # the usual case: the new events are the latest
+        events = sorted(events, key=lambda f: (f.at, f.recorded_at, f.id))
+    before, new = events[:split], events[split:]
+    assert derive_change(before, new) == (derive(before), derive(events))
 
 
 @settings(max_examples=300)
