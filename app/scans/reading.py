@@ -141,6 +141,9 @@ def _at(raw: dict[str, Any], errors: Errors) -> datetime | None:
         except ValueError:
             errors["at"] = [_("Not a valid datetime.")]
             return None
+        if not 2000 <= parsed.year <= 2099:  # as LocalDateTime: also clear of the calendar's edges
+            errors["at"] = [_("Use a date between the years 2000 and 2099.")]
+            return None
         return (parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)).astimezone(UTC)
     try:
         return _AT.deserialize(value)
