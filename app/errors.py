@@ -62,21 +62,25 @@ class Invalid(DomainError):
     title = _l("Invalid input")
 
 
+def rate_limit_headers(limit: int, remaining: int, reset_at: float, retry_after: int) -> dict[str, str]:
+    """What a refused client needs to know: when to come back, and the limit it ran into."""
+    return {
+        "Retry-After": str(retry_after),
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(reset_at),
+    }
+
+
 class TooManyRequests(DomainError):
-    """A rate limit refused the request: when to come back, in the headers Flask-Limiter's refusals carry."""
+    """A rate limit refused the request (one counted outside Flask-Limiter: app.ratelimit)."""
 
     status = 429
     title = _l("Too many requests")
 
-    def __init__(self, limit: int, reset_at: float, now: float) -> None:
-        retry_after = max(1, int(reset_at - now + 0.999))
+    def __init__(self, limit: int, reset_at: float, retry_after: int) -> None:
         super().__init__(_("Too many requests: try again in %(seconds)d seconds.", seconds=retry_after))
-        self.headers = {
-            "Retry-After": str(retry_after),
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": "0",
-            "X-RateLimit-Reset": str(reset_at),
-        }
+        self.headers = rate_limit_headers(limit, 0, reset_at, retry_after)
 
 
 HTTP_TITLES = {

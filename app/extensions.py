@@ -8,6 +8,8 @@ from flask import Flask, Response, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from app.errors import rate_limit_headers
+
 
 def _client_key() -> str:
     return get_remote_address() or request.remote_addr or "unknown"
@@ -44,8 +46,8 @@ def _headers_on_refusal(response: Response) -> Response:
     current = limiter.current_limit if response.status_code == 429 else None
     if current is not None:
         reset_at = current.reset_at
-        response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
-        response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
-        response.headers["X-RateLimit-Remaining"] = str(current.remaining)
-        response.headers["X-RateLimit-Reset"] = str(reset_at)
+        retry_after = max(1, int(reset_at - time.time()))
+        response.headers.update(
+            rate_limit_headers(current.limit.amount, current.remaining, reset_at, retry_after)
+        )
     return response

@@ -31,6 +31,6 @@ class Track(MethodView):
         """Status, flags and timeline of one item. 422 when the number is malformed or mistyped, 404 when unknown."""
         refusal = request.environ.get(REFUSAL)
         if refusal is not None:
-            raise TooManyRequests(refusal.limit, refusal.reset_at, time.time())
+            raise TooManyRequests(refusal.limit, refusal.reset_at, refusal.retry_after(time.time()))
         # Serialised directly (tests check it against PublicTrackingSchema).
         return jsonify(public_json(public_item(db.session, tracking)))
