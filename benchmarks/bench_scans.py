@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:  # allow `python benchmarks/bench_scans.py`
 
 # The service's workers take seconds to import under load, the bare app's a fraction of one: the harness's
 # gunicorn waits until every worker has loaded its app, so that whole servers are compared.
-from benchmarks.harness import Gunicorn, percentile  # noqa: E402
+from benchmarks.harness import Gunicorn, percentile, run_together  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/postgres"
 BULK = 500
@@ -76,7 +76,6 @@ def ceiling_app():  # gunicorn "benchmarks.bench_scans:ceiling_app()": the least
     per request costs on this machine at all, measured in the same run.
     """
     import hashlib
-    import threading
 
     import orjson
     import psycopg
@@ -187,15 +186,13 @@ def run_clients(
 ) -> tuple[Tally, float]:
     """Each client sends its own pre-encoded bodies in turn until the time is up."""
     tallies = [Tally() for _ in bodies]
-    start_line = threading.Barrier(len(bodies) + 1)
-    stop_at: list[float] = [0.0]
 
-    def client(index: int) -> None:
+    def client(index: int, start: Callable[[], object], running: Callable[[], bool]) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         tally = tallies[index]
-        start_line.wait()
+        start()
         for body, count in bodies[index]:
-            if time.monotonic() >= stop_at[0]:
+            if not running():
                 break
             began = time.perf_counter()
             try:
@@ -218,15 +215,7 @@ def run_clients(
             tally.wrong += count - recorded
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    began = time.monotonic()
-    stop_at[0] = began + duration
-    start_line.wait()
-    for thread in threads:
-        thread.join(timeout=duration + 120)
-    elapsed = time.monotonic() - began
+    elapsed = run_together(len(bodies), duration, client)
     total = Tally()
     for t in tallies:
         total.requests += t.requests
@@ -273,18 +262,16 @@ def raw_insert_floor(url: str, clients: int, duration: float) -> float:
         conn.execute("DROP TABLE IF EXISTS bench_raw_scans")
         conn.execute("CREATE TABLE bench_raw_scans (LIKE scan_events INCLUDING DEFAULTS INCLUDING INDEXES)")
     counts = [0] * clients
-    start_line = threading.Barrier(clients + 1)
-    stop_at = [0.0]
     now = datetime.now(UTC)
     sql = (
         "INSERT INTO bench_raw_scans (id, consignment_id, event, office_code, at, recorded_at, by_id, details,"
         " bag_scan_id, fingerprint) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
 
-    def client(index: int) -> None:
+    def client(index: int, start: Callable[[], object], running: Callable[[], bool]) -> None:
         with psycopg.connect(dsn) as conn:
-            start_line.wait()
-            while time.monotonic() < stop_at[0]:
+            start()
+            while running():
                 rows = [
                     (
                         str(uuid.uuid4()),
@@ -305,15 +292,7 @@ def raw_insert_floor(url: str, clients: int, duration: float) -> float:
                 conn.commit()
                 counts[index] += BULK
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    began = time.monotonic()
-    stop_at[0] = began + duration
-    start_line.wait()
-    for thread in threads:
-        thread.join(timeout=duration + 60)
-    elapsed = time.monotonic() - began
+    elapsed = run_together(clients, duration, client)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("DROP TABLE bench_raw_scans")
     return sum(counts) / elapsed

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -174,17 +174,39 @@ def postgres_database(server_url: str, name: str, *, keep: bool = False) -> Iter
         admin.dispose()
 
 
+def run_together(
+    clients: int, duration: float, client: Callable[[int, Callable[[], object], Callable[[], bool]], None]
+) -> float:
+    """`client(index, start, running)` in CLIENTS threads: each sets itself up, calls `start()` (all begin at
+    once), then works while `running()`. Returns the seconds from the start until the last has finished."""
+    barrier = threading.Barrier(clients + 1)
+    deadline = [float("inf")]
+
+    def running() -> bool:
+        return time.monotonic() < deadline[0]
+
+    threads = [
+        threading.Thread(target=client, args=(i, barrier.wait, running), daemon=True) for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    deadline[0] = began + duration
+    barrier.wait()
+    for thread in threads:
+        thread.join(timeout=duration + 120)
+    return time.monotonic() - began
+
+
 def hammer(port: int, paths: list[str], clients: int, duration: float) -> tuple[int, int, list[float], float]:
     """`clients` keep-alive connections GET random paths until the time is up: (ok, other, latencies, seconds)."""
     results: list[list] = [[0, 0, []] for _ in range(clients)]
-    barrier = threading.Barrier(clients + 1)
-    deadline = [0.0]
 
-    def client(index: int) -> None:
+    def client(index: int, start: Callable[[], object], running: Callable[[], bool]) -> None:
         rng, mine = random.Random(index), results[index]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        barrier.wait()
-        while time.monotonic() < deadline[0]:
+        start()
+        while running():
             began = time.perf_counter()
             conn.request("GET", rng.choice(paths))
             response = conn.getresponse()
@@ -193,14 +215,6 @@ def hammer(port: int, paths: list[str], clients: int, duration: float) -> tuple[
             mine[0 if response.status == 200 else 1] += 1
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    began = time.monotonic()
-    deadline[0] = began + duration
-    barrier.wait()
-    for thread in threads:
-        thread.join(timeout=duration + 60)
-    elapsed = time.monotonic() - began
+    elapsed = run_together(clients, duration, client)
     latencies = [x for r in results for x in r[2]]
     return sum(r[0] for r in results), sum(r[1] for r in results), latencies, elapsed
