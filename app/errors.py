@@ -15,7 +15,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +183,15 @@ def handle_domain_error(exc: DomainError) -> Response:
 
 
 def handle_http_exception(exc: HTTPException) -> Response:
+    original = getattr(exc, "original_exception", None)
+    if (
+        isinstance(exc, InternalServerError)
+        and original is not None
+        and not isinstance(original, HTTPException)
+    ):
+        # Flask wraps what fails after the view (the commit at the edge, in an after-request hook) in an
+        # InternalServerError: judge the error itself, so that a database lost at commit is a 503 too.
+        return handle_unexpected(original)
     status = exc.code or 500
     errors = _webargs_field_errors(exc)
     detail = None

@@ -19,6 +19,7 @@ from collections import Counter
 import psycopg
 import pytest
 import requests
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from app import create_app, db
@@ -146,6 +147,38 @@ def test_database_outage_answers_503_and_recovers_without_restart(postgres, tmp_
     finally:
         server.stop()
         proxy.cut()
+
+
+def test_connection_lost_at_commit_answers_503_and_the_retry_stores_once(postgres):
+    """The server ends the session's connection after the batch is written, before the commit at the edge."""
+    url, tokens = postgres
+    app = create_app({"DATABASE_URL": url.render_as_string(hide_password=False), "HOATOC_ENV": "testing"})
+    batch = _batch(_consignments(url, 3))
+    ids = [scan["id"] for scan in batch["scans"]]
+    killed: list[int] = []
+
+    def terminate_own_backend(session):
+        if killed:
+            return  # once: the retry commits
+        killed.append(session.connection().execute(text("SELECT pg_backend_pid()")).scalar())
+        with psycopg.connect(_libpq(url), autocommit=True) as killer:
+            killer.execute("SELECT pg_terminate_backend(%s)", (killed[0],))
+
+    event.listen(get_database(app).sessionmaker, "before_commit", terminate_own_backend)
+    headers = {"Authorization": f"Bearer {tokens['clerk']}"}
+    try:
+        lost = app.test_client().post("/api/v1/scans", json=batch, headers=headers)
+        assert killed  # the hook ran: the commit itself met the dead connection
+        assert lost.status_code == 503, lost.get_data(as_text=True)
+        assert lost.headers["Content-Type"].startswith("application/problem+json")
+        assert int(lost.headers["Retry-After"]) > 0
+        assert _stored(url, ids) == 0  # nothing committed: the device keeps the batch and sends it again
+        retry = app.test_client().post("/api/v1/scans", json=batch, headers=headers)
+        assert retry.status_code == 200
+        assert {r["result"] for r in retry.json["results"]} == {"recorded"}
+        assert _stored(url, ids) == len(ids)
+    finally:
+        get_database(app).dispose()
 
 
 class _Scanner(threading.Thread):
