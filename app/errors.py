@@ -233,7 +233,10 @@ def _is_connection_error(exc: OperationalError) -> bool:
 
 
 def _is_busy(exc: OperationalError) -> bool:
-    # SQLite under write contention past its busy timeout: worth retrying, not a bug.
+    # Worth retrying, not a bug: SQLite under write contention past its busy timeout; PostgreSQL ending a
+    # transaction that met another's (SQLSTATE class 40: a deadlock, a serialization failure).
+    if str(getattr(exc.orig, "sqlstate", None) or "").startswith("40"):
+        return True
     return "database is locked" in str(exc.orig).lower()
 
 

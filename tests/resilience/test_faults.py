@@ -181,6 +181,42 @@ def test_connection_lost_at_commit_answers_503_and_the_retry_stores_once(postgre
         get_database(app).dispose()
 
 
+def test_deadlock_with_another_writer_answers_503_and_changes_nothing(postgres):
+    """Another transaction and the request each hold a consignment the other wants: PostgreSQL ends the
+    request's transaction (SQLSTATE 40P01), which is the client's to retry, not a server fault."""
+    url, tokens = postgres
+    app = create_app({"DATABASE_URL": url.render_as_string(hide_password=False), "HOATOC_ENV": "testing"})
+    held, scanned = _consignments(url, 2)
+    batch = {"scans": [{"id": str(uuid.uuid4()), "tracking": scanned, "event": "EMA"}]}
+    lock = "SELECT 1 FROM consignments WHERE tracking = %s FOR UPDATE"
+    other = psycopg.connect(_libpq(url))
+    other.execute("SET deadlock_timeout = '30s'")  # so that PostgreSQL picks the request as the victim
+    other.execute(lock, (held,))
+    waiter = threading.Thread(target=lambda: other.execute(lock, (scanned,)), daemon=True)
+
+    def want_what_the_other_holds(session):
+        waiter.start()  # the other now waits for the consignment this request has written
+        _wait_until_blocked(url)
+        session.connection().execute(text(lock.replace("%s", ":t")), {"t": held})
+
+    event.listen(get_database(app).sessionmaker, "before_commit", want_what_the_other_holds, once=True)
+    headers = {"Authorization": f"Bearer {tokens['clerk']}"}
+    try:
+        response = app.test_client().post("/api/v1/scans", json=batch, headers=headers)
+        waiter.join(timeout=30)
+        other.rollback()
+        assert not waiter.is_alive()  # the other went on once the request's transaction was ended
+        assert response.status_code == 503, response.get_data(as_text=True)
+        assert response.headers["Content-Type"].startswith("application/problem+json")
+        assert int(response.headers["Retry-After"]) > 0
+        assert _stored(url, [batch["scans"][0]["id"]]) == 0
+        retry = app.test_client().post("/api/v1/scans", json=batch, headers=headers)
+        assert [r["result"] for r in retry.json["results"]] == ["recorded"]
+    finally:
+        other.close()
+        get_database(app).dispose()
+
+
 class _Scanner(threading.Thread):
     """A handheld that keeps sending small batches; on 503 it waits as Retry-After says (capped) and sends
     the same batch again, until it is answered — as the clerk station and the handheld client do."""
