@@ -11,11 +11,13 @@ from app import db
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Only create or update the demo data.")
-def demo(host: str, port: int, no_serve: bool) -> None:
+@click.option("--no-documents", is_flag=True, help="Reference data and users only, no consignments.")
+def demo(host: str, port: int, no_serve: bool, no_documents: bool) -> None:
     """Set up Điện Biên demo data on the default database and serve it."""
     from app import create_app, migrate
     from app import demo as demo_data
     from app.db import get_database
+    from app.demo_documents import load_documents
 
     # The demo is a development server by definition; a secret is made up if none is set.
     app = create_app(
@@ -29,6 +31,11 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         passwords = demo_data.load(db.session, os.environ.get("HOATOC_DEMO_PASSWORD"))
         db.session.commit()
         click.echo(f"Database: {app.config['DATABASE_URL']}")
+        if not no_documents:
+            click.echo("Văn bản mẫu đang gửi / demo documents on their way …")
+            made = load_documents(db.session)
+            db.session.commit()
+            click.echo(f"  {made} bưu gửi mới / new consignments" if made else "  đã có / already there")
         click.echo("Demo users (tên đăng nhập / mật khẩu):")
         for username, password in passwords.items():
             click.echo(f"  {username:<18} {password}")

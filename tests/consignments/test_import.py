@@ -168,7 +168,7 @@ def test_command_line_import(tmp_path):
     env = dict(
         os.environ, HOATOC_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", HOATOC_DEMO_PASSWORD="demo-pass-1"
     )
-    assert _hoatoc(env, "demo", "--no-serve").returncode == 0
+    assert _hoatoc(env, "demo", "--no-serve", "--no-documents").returncode == 0
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes(ROWS, bom=True))
     result = _hoatoc(env, "consignments", "import", str(good), "--sender", "UBBC-DIENBIEN")

@@ -21,7 +21,7 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env["HOATOC_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('duty-cli') / 'cli.db'}"
     env["HOATOC_ELECTION_PERIODS"] = "2026-03-01/2026-03-22"
     env.pop("HOATOC_SECRET_KEY", None)
-    assert run(env, "demo", "--no-serve").returncode == 0
+    assert run(env, "demo", "--no-serve", "--no-documents").returncode == 0
     return env
 
 

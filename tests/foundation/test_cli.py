@@ -76,6 +76,10 @@ def test_demo_twice_is_harmless(cli_env):
     assert second.returncode == 0, second.stderr
     assert "ubbc.tinh" in second.stdout
     assert "demo-password" in second.stdout
+    # Documents on their way the first time only: a second run keeps what the demo's users did since.
+    assert "53 bưu gửi mới / new consignments" in first.stdout
+    assert "bưu gửi mới" not in second.stdout
+    assert "đã có / already there" in second.stdout
 
 
 def test_production_refuses_default_secret(cli_env):

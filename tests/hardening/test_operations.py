@@ -57,7 +57,9 @@ def test_sqlite_backup_restores(tmp_path: Path):
         os.environ, HOATOC_DATABASE_URL=f"sqlite:///{tmp_path / 'live.db'}", HOATOC_DEMO_PASSWORD="demo-pass"
     )
     assert (
-        subprocess.run([*HOATOC, "demo", "--no-serve"], env=env, capture_output=True, timeout=120).returncode
+        subprocess.run(
+            [*HOATOC, "demo", "--no-serve", "--no-documents"], env=env, capture_output=True, timeout=120
+        ).returncode
         == 0
     )
     copy = tmp_path / "backups" / "hoatoc-1.db"

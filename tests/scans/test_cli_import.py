@@ -30,7 +30,7 @@ def database(tmp_path: Path) -> tuple[dict[str, str], str]:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "HOATOC_DATABASE_URL": url}
     env.pop("HOATOC_SECRET_KEY", None)
-    assert run(env, "demo", "--no-serve").returncode == 0
+    assert run(env, "demo", "--no-serve", "--no-documents").returncode == 0
     app = build_app(url)
     with app.app_context():
         tracking = make_consignment(db.session, now=ago(600)).tracking

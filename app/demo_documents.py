@@ -1,0 +1,152 @@
+"""Demo documents on their way: what an election body, a clerk and the duty desk would see a few days in.
+
+Loaded once, on a demo database that has no consignments yet, through the same services as the API (so the
+rules apply: statuses, deadlines, holds, alerts), with times in the past: a provincial resolution sent to
+every commune commission three days ago (most delivered, some late, one failed attempt, one held for a
+security check), result minutes coming back from communes, and this morning's dispatch waiting for its
+labels. A sweep as of now then raises the alerts a duty officer would see.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.alerts.sweep import sweep
+from app.auth.services import create_user
+from app.consignments.schemas import DispatchIn
+from app.consignments.services import register_dispatch
+from app.scans.reading import read_scan
+from app.scans.services import record_scans
+from models import Body, BodyKind, Consignment, Office, Role, User
+from models.base import utcnow
+
+SORTING_CENTRE = "32000"
+PROVINCE_BODY = "UBBC-DIENBIEN"
+PREFIX = "EB"
+
+
+def load_documents(session: Session, now: datetime | None = None) -> int:
+    """Register and move the demo documents unless the database holds consignments; how many were made."""
+    if session.scalar(select(exists().where(Consignment.id.is_not(None)))):
+        return 0  # a demo already in use keeps what its users did
+    return make_documents(session, now or utcnow())
+
+
+def make_documents(session: Session, now: datetime) -> int:
+    """The demo's documents as of ``now`` (three days of them), then a sweep; how many consignments."""
+    communes: Sequence[Body] = session.scalars(
+        select(Body).where(Body.kind == BodyKind.COMMUNE_COMMISSION).order_by(Body.code)
+    ).all()
+    province_office = session.get(Body, PROVINCE_BODY).office_code
+    # A commune served by the province's own office gets its post by hand, not through the sorting centre.
+    communes = [b for b in communes if b.office_code != province_office]
+    clerks = _clerks(session, {province_office, SORTING_CENTRE, *(b.office_code for b in communes)})
+    made = _resolution(session, clerks, communes, now - timedelta(days=3))
+    made += _result_minutes(session, clerks, communes[:6], now - timedelta(hours=4))
+    made += _todays_dispatch(session, communes[-3:], now - timedelta(hours=1))
+    sweep(session, now)
+    session.flush()
+    return made
+
+
+def _clerks(session: Session, offices: set[str]) -> dict[str, User]:
+    """A clerk at every office the documents pass (gdv.CODE), made with a password nobody is told."""
+    clerks: dict[str, User] = {}
+    for code in sorted(offices):
+        username = f"gdv.{code}"
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            name = session.get(Office, code).name
+            user = create_user(
+                session,
+                None,
+                username,
+                secrets.token_urlsafe(16),
+                Role.CLERK,
+                code,
+                None,
+                f"Giao dịch viên {name}",
+            )
+        clerks[code] = user
+    return clerks
+
+
+def _dispatch(session: Session, sender: str, recipients: Sequence[str], document: dict[str, str], at: datetime,
+              urgency: str = "flash") -> list[str]:  # fmt: skip
+    body = DispatchIn().load(
+        {"sender": sender, "recipients": list(recipients), "document": document, "urgency": urgency}
+    )
+    result = register_dispatch(session, None, body, prefix=PREFIX, now=at)
+    return [tracking for _recipient, tracking in result.items]
+
+
+def _scan(session: Session, clerk: User, trackings: Sequence[str], event: str, at: datetime,
+          **details: str) -> None:  # fmt: skip
+    raw = [
+        {"id": str(uuid.uuid4()), "tracking": t, "event": event, "at": at.isoformat(), "details": details}
+        for t in trackings
+    ]
+    results = record_scans(session, clerk, [read_scan(r) for r in raw], now=at + timedelta(minutes=1))
+    refused = [r for r in results if r["result"] != "recorded"]
+    if refused:  # the demo follows the rules it shows; a rule that changed must change the demo too
+        raise RuntimeError(f"demo scan {event} refused: {refused[0]}")
+
+
+def _resolution(session: Session, clerks: dict[str, User], communes: Sequence[Body], sent: datetime) -> int:
+    """Resolution to all commune commissions: most delivered, a few late or stopped on the way."""
+    document = {
+        "number": "15/NQ-UBBC",
+        "date": sent.date().isoformat(),
+        "title": "Nghị quyết công bố danh sách chính thức những người ứng cử đại biểu HĐND cấp xã",
+    }
+    trackings = _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent)
+    office_of = {t: b.office_code for t, b in zip(trackings, communes, strict=True)}
+    origin = session.get(Body, PROVINCE_BODY).office_code
+    _scan(session, clerks[origin], trackings, "EMA", sent + timedelta(minutes=30))
+    _scan(session, clerks[SORTING_CENTRE], trackings, "EDD", sent + timedelta(hours=2))
+    on_time, stuck = trackings[:-6], trackings[-6:]
+    _scan(session, clerks[SORTING_CENTRE], trackings[:-2], "EDE", sent + timedelta(hours=3))
+    for tracking in on_time:
+        clerk = clerks[office_of[tracking]]
+        _scan(session, clerk, [tracking], "EMG", sent + timedelta(hours=5))
+        _scan(session, clerk, [tracking], "EDG", sent + timedelta(hours=6))
+        _scan(session, clerk, [tracking], "EMI", sent + timedelta(hours=7), receiver="Văn thư UBBC")
+    failed, held, waiting = stuck[0], stuck[1], stuck[2:4]  # the last two never left the sorting centre
+    for tracking in (failed, held, *waiting):
+        _scan(session, clerks[office_of[tracking]], [tracking], "EMG", sent + timedelta(hours=8))
+    _scan(session, clerks[office_of[failed]], [failed], "EDG", sent + timedelta(hours=9))
+    _scan(session, clerks[office_of[failed]], [failed], "EMH", sent + timedelta(hours=11),
+          reason="Trụ sở đóng cửa", action="Để lại giấy mời, phát lại hôm sau")  # fmt: skip
+    _scan(session, clerks[office_of[held]], [held], "XHD", sent + timedelta(hours=9),
+          reason="Bao bì rách, chờ kiểm tra an ninh")  # fmt: skip
+    return len(trackings)
+
+
+def _result_minutes(
+    session: Session, clerks: dict[str, User], communes: Sequence[Body], sent: datetime
+) -> int:
+    """Result minutes from a few communes to the province, on their way back."""
+    made = 0
+    for n, body in enumerate(communes):
+        document = {"number": f"{n + 3}/BB-UBBC", "title": "Biên bản xác định kết quả bầu cử"}
+        [tracking] = _dispatch(session, body.code, [PROVINCE_BODY], document, sent, urgency="very_urgent")
+        _scan(session, clerks[body.office_code], [tracking], "EMA", sent + timedelta(minutes=20))
+        if n % 2 == 0:
+            _scan(session, clerks[SORTING_CENTRE], [tracking], "EDD", sent + timedelta(hours=4))
+        made += 1
+    return made
+
+
+def _todays_dispatch(session: Session, communes: Sequence[Body], sent: datetime) -> int:
+    """Registered this morning, waiting at the printing station for labels."""
+    document: dict[str, Any] = {"number": "21/TB-UBBC", "title": "Thông báo về việc bố trí khu vực bỏ phiếu"}
+    return len(
+        _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent, urgency="urgent")
+    )

@@ -1,0 +1,39 @@
+"""The demo's documents: every stage a user should see, made by the service's own rules."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from app.demo_documents import make_documents
+from models import Alert, AlertState, Consignment
+from models.base import utcnow
+
+
+def test_demo_documents_show_every_stage_and_the_alerts_a_duty_officer_acts_on(session, api):
+    made = make_documents(session, utcnow())
+
+    items = session.scalars(select(Consignment)).all()
+    assert made == len(items) == 53
+    statuses = Counter(c.status.value for c in items)
+    assert statuses["delivered"] >= 30
+    for stage in ("registered", "accepted", "in_transit", "at_delivery_office", "delivery_failed", "held"):
+        assert statuses[stage] >= 1, (stage, statuses)
+    open_kinds = Counter(
+        a.kind.value for a in session.scalars(select(Alert).where(Alert.state == AlertState.OPEN))
+    )
+    assert {"late", "suspected_lost", "security_hold"} <= set(open_kinds), open_kinds
+
+    # The provincial commission sees its resolution and where each copy is, as the API tells it.
+    sent = api.as_("board").get(
+        "/api/v1/consignments", query_string={"sender": "UBBC-DIENBIEN", "per_page": 100}
+    )
+    assert sent.status_code == 200, sent.json
+    listed = sent.json["items"]
+    assert len(listed) == 47  # 44 copies of the resolution, 3 of this morning's notice
+    held = next(c for c in listed if c["status"] == "held")
+    assert "security_hold" in held["flags"]
+    public = api.get(f"/api/v1/track/{held['tracking']}")
+    assert public.status_code == 200
+    assert [e["event"] for e in public.json["events"]][-1] == "XHD"
