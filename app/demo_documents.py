@@ -22,6 +22,7 @@ from app.alerts.sweep import sweep
 from app.auth.services import create_user
 from app.consignments.schemas import DispatchIn
 from app.consignments.services import register_dispatch
+from app.printing.services import PrintOptions, record_prints
 from app.scans.reading import read_scan
 from app.scans.services import record_scans
 from models import Body, BodyKind, Consignment, Office, Role, User
@@ -30,6 +31,7 @@ from models.base import utcnow
 SORTING_CENTRE = "32000"
 PROVINCE_BODY = "UBBC-DIENBIEN"
 PREFIX = "EB"
+PRINTER = "in.32100"  # the demo's label printing station, at the province's office
 
 
 def load_documents(session: Session, now: datetime | None = None) -> int:
@@ -109,6 +111,7 @@ def _resolution(session: Session, clerks: dict[str, User], communes: Sequence[Bo
     trackings = _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent)
     office_of = {t: b.office_code for t, b in zip(trackings, communes, strict=True)}
     origin = session.get(Body, PROVINCE_BODY).office_code
+    _print_labels(session, trackings, sent + timedelta(minutes=10))
     _scan(session, clerks[origin], trackings, "EMA", sent + timedelta(minutes=30))
     _scan(session, clerks[SORTING_CENTRE], trackings, "EDD", sent + timedelta(hours=2))
     on_time, stuck = trackings[:-6], trackings[-6:]
@@ -127,6 +130,15 @@ def _resolution(session: Session, clerks: dict[str, User], communes: Sequence[Bo
     _scan(session, clerks[office_of[held]], [held], "XHD", sent + timedelta(hours=9),
           reason="Bao bì rách, chờ kiểm tra an ninh")  # fmt: skip
     return len(trackings)
+
+
+def _print_labels(session: Session, trackings: Sequence[str], at: datetime) -> None:
+    """The printing station's thermal labels, so that only today's notice waits for its labels."""
+    printer = session.scalar(select(User).where(User.username == PRINTER))
+    items = session.scalars(select(Consignment).where(Consignment.tracking.in_(trackings))).all()
+    record_prints(
+        session, printer, items, PrintOptions("zpl", "100x150", 203), None, require_reason=True, now=at
+    )
 
 
 def _result_minutes(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.demo_documents import make_documents
 from models import Alert, AlertState, Consignment
 from models.base import utcnow
+from models.prints import LabelPrint
 
 
 def test_demo_documents_show_every_stage_and_the_alerts_a_duty_officer_acts_on(session, api):
@@ -20,6 +21,11 @@ def test_demo_documents_show_every_stage_and_the_alerts_a_duty_officer_acts_on(s
     assert statuses["delivered"] >= 30
     for stage in ("registered", "accepted", "in_transit", "at_delivery_office", "delivery_failed", "held"):
         assert statuses[stage] >= 1, (stage, statuses)
+    # Labels printed for what left; this morning's notice still waits at the printing station.
+    printed = set(session.scalars(select(LabelPrint.consignment_id)))
+    waiting = {c.id for c in items if c.status.value == "registered"}
+    assert len(printed) == 44
+    assert printed.isdisjoint(waiting)
     open_kinds = Counter(
         a.kind.value for a in session.scalars(select(Alert).where(Alert.state == AlertState.OPEN))
     )
