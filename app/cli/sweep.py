@@ -183,16 +183,21 @@ def sweep_command(
         return
     stop = _Stop()
     while not stop.event.is_set():
-        try:
-            for line in run_once(utcnow(), dry_run=False, **options):
-                click.echo(line)
-        except OperationalError as exc:
-            # On election day the loop outlives a database restart: say so, and try again next round.
-            db.session.rollback()
-            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-            click.echo(f"hoatoc: sweep round failed, retrying: database unavailable: {reason}", err=True)
-        sys.stdout.flush()
+        run_round(**options)
         stop.event.wait(every)
+
+
+def run_round(*, batch: int = DEFAULT_BATCH, deliver: bool = True, workers: int = 1) -> None:
+    """One round of a sweep that keeps going (``--every``, the demo's): printed, and survives an outage."""
+    try:
+        for line in run_once(utcnow(), batch=batch, dry_run=False, deliver=deliver, workers=workers):
+            click.echo(line)
+    except OperationalError as exc:
+        # On election day the loop outlives a database restart: say so, and try again next round.
+        db.session.rollback()
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        click.echo(f"hoatoc: sweep round failed, retrying: database unavailable: {reason}", err=True)
+    sys.stdout.flush()
 
 
 COMMANDS = [sweep_command]

@@ -94,6 +94,7 @@ def test_production_refuses_default_secret(cli_env):
 
 def test_demo_serves_the_vietnamese_login_page_and_the_demo_users_can_sign_in(cli_env):
     import socket
+    import threading
     import time
     import urllib.request
 
@@ -102,8 +103,14 @@ def test_demo_serves_the_vietnamese_login_page_and_the_demo_users_can_sign_in(cl
         port = s.getsockname()[1]
     cli_env["HOATOC_DEMO_PASSWORD"] = "demo-password"
     server = subprocess.Popen(
-        [*HOATOC, "demo", "--port", str(port)], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [*HOATOC, "demo", "--port", str(port), "--sweep-every", "1"],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(server.stdout), daemon=True).start()
     try:
         deadline, html = time.monotonic() + 60, ""
         while time.monotonic() < deadline and not html:
@@ -120,6 +127,11 @@ def test_demo_serves_the_vietnamese_login_page_and_the_demo_users_can_sign_in(cl
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 201
+        # The sweep runs beside the demo server, so that alerts follow the clock and the scans.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(" sweep: " in line for line in output):
+            time.sleep(0.2)
+        assert any(" sweep: examined" in line for line in output), output
     finally:
         server.terminate()
         server.wait(timeout=30)
