@@ -38,11 +38,11 @@ def load_documents(session: Session, now: datetime | None = None) -> int:
     """Register and move the demo documents unless the database holds consignments; how many were made."""
     if session.scalar(select(exists().where(Consignment.id.is_not(None)))):
         return 0  # a demo already in use keeps what its users did
-    return make_documents(session, now or utcnow())
+    return len(make_documents(session, now or utcnow()))
 
 
-def make_documents(session: Session, now: datetime) -> int:
-    """The demo's documents as of ``now`` (three days of them), then a sweep; how many consignments."""
+def make_documents(session: Session, now: datetime) -> list[str]:
+    """The demo's documents as of ``now`` (three days of them), then a sweep; their tracking numbers."""
     communes: Sequence[Body] = session.scalars(
         select(Body).where(Body.kind == BodyKind.COMMUNE_COMMISSION).order_by(Body.code)
     ).all()
@@ -101,7 +101,9 @@ def _scan(session: Session, clerk: User, trackings: Sequence[str], event: str, a
         raise RuntimeError(f"demo scan {event} refused: {refused[0]}")
 
 
-def _resolution(session: Session, clerks: dict[str, User], communes: Sequence[Body], sent: datetime) -> int:
+def _resolution(
+    session: Session, clerks: dict[str, User], communes: Sequence[Body], sent: datetime
+) -> list[str]:
     """Resolution to all commune commissions: most delivered, a few late or stopped on the way."""
     document = {
         "number": "15/NQ-UBBC",
@@ -129,7 +131,7 @@ def _resolution(session: Session, clerks: dict[str, User], communes: Sequence[Bo
           reason="Trụ sở đóng cửa", action="Để lại giấy mời, phát lại hôm sau")  # fmt: skip
     _scan(session, clerks[office_of[held]], [held], "XHD", sent + timedelta(hours=9),
           reason="Bao bì rách, chờ kiểm tra an ninh")  # fmt: skip
-    return len(trackings)
+    return trackings
 
 
 def _print_labels(session: Session, trackings: Sequence[str], at: datetime) -> None:
@@ -143,22 +145,20 @@ def _print_labels(session: Session, trackings: Sequence[str], at: datetime) -> N
 
 def _result_minutes(
     session: Session, clerks: dict[str, User], communes: Sequence[Body], sent: datetime
-) -> int:
+) -> list[str]:
     """Result minutes from a few communes to the province, on their way back."""
-    made = 0
+    made = []
     for n, body in enumerate(communes):
         document = {"number": f"{n + 3}/BB-UBBC", "title": "Biên bản xác định kết quả bầu cử"}
         [tracking] = _dispatch(session, body.code, [PROVINCE_BODY], document, sent, urgency="very_urgent")
         _scan(session, clerks[body.office_code], [tracking], "EMA", sent + timedelta(minutes=20))
         if n % 2 == 0:
-            _scan(session, clerks[SORTING_CENTRE], [tracking], "EDD", sent + timedelta(hours=4))
-        made += 1
+            _scan(session, clerks[SORTING_CENTRE], [tracking], "EDD", sent + timedelta(hours=3))
+        made.append(tracking)
     return made
 
 
-def _todays_dispatch(session: Session, communes: Sequence[Body], sent: datetime) -> int:
+def _todays_dispatch(session: Session, communes: Sequence[Body], sent: datetime) -> list[str]:
     """Registered this morning, waiting at the printing station for labels."""
     document: dict[str, Any] = {"number": "21/TB-UBBC", "title": "Thông báo về việc bố trí khu vực bỏ phiếu"}
-    return len(
-        _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent, urgency="urgent")
-    )
+    return _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent, urgency="urgent")
