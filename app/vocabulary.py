@@ -36,6 +36,13 @@ EVENT = {
     EventCode.XRS: _l("Returned to sender"),
 }
 
+# What a scanner's details say, by key: those the scan rules ask for (other keys are shown as sent).
+DETAIL = {
+    "reason": _l("Reason"),
+    "action": _l("Action taken"),
+    "receiver": _l("Received by"),
+}
+
 URGENCY = {
     Urgency.FLASH: _l("Hỏa tốc (flash)"),
     Urgency.VERY_URGENT: _l("Thượng khẩn (very urgent)"),

@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.vocabulary import CONFIDENTIALITY, EVENT, FLAG, STATUS, STATUS_TONE, URGENCY
+from app.vocabulary import CONFIDENTIALITY, DETAIL, EVENT, FLAG, STATUS, STATUS_TONE, URGENCY
 
-__all__ = ["BODY_KIND", "CONFIDENTIALITY", "EVENT", "FLAG", "STATUS", "STATUS_TONE", "URGENCY", "words"]
+__all__ = [
+    "BODY_KIND",
+    "CONFIDENTIALITY",
+    "DETAIL",
+    "EVENT",
+    "FLAG",
+    "STATUS",
+    "STATUS_TONE",
+    "URGENCY",
+    "words",
+]
 
 BODY_KIND = {
     "national_council": _l("National Election Council"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -265,3 +266,25 @@ def test_english_on_request(app):
     assert "Register documents for priority post" in client.get("/consignments/new?lang=en").get_data(
         as_text=True
     )
+
+
+def test_timeline_names_what_the_scanner_said_in_the_reader_s_language(app, session, api):
+    item = make_consignment(session)
+    session.commit()
+    scans = [
+        {"id": str(uuid.uuid4()), "tracking": item.tracking, "event": "EMA"},
+        {
+            "id": str(uuid.uuid4()),
+            "tracking": item.tracking,
+            "event": "XHD",
+            "details": {"reason": "Bao bì rách"},
+        },
+    ]
+    recorded = api.as_("clerk").post("/api/v1/scans", json={"scans": scans})
+    assert [r["result"] for r in recorded.json["results"]] == ["recorded", "recorded"]
+    client = signed_in(app, "board")
+    page = client.get(f"/consignments/{item.tracking}").get_data(as_text=True)
+    assert "Lý do: Bao bì rách" in page
+    english = client.get(f"/consignments/{item.tracking}?lang=en").get_data(as_text=True)
+    assert "Reason: Bao bì rách" in english
+    assert "reason:" not in page + english  # never the device's key as sent
