@@ -3,7 +3,7 @@
 Loaded once, on a demo database that has no consignments yet, through the same services as the API (so the
 rules apply: statuses, deadlines, holds, alerts), with times in the past: a provincial resolution sent to
 every commune commission three days ago (most delivered, some late, one failed attempt, one held for a
-security check), result minutes coming back from communes, and this morning's dispatch waiting for its
+security check), result minutes coming back from communes, and the latest notice waiting for its
 labels. A sweep as of now then raises the alerts a duty officer would see.
 """
 
@@ -12,13 +12,14 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.alerts.sweep import sweep
+from app.api.schemas import LOCAL_TZ
 from app.auth.services import create_user
 from app.consignments.schemas import DispatchIn
 from app.consignments.services import register_dispatch
@@ -50,12 +51,23 @@ def make_documents(session: Session, now: datetime) -> list[str]:
     # A commune served by the province's own office gets its post by hand, not through the sorting centre.
     communes = [b for b in communes if b.office_code != province_office]
     clerks = _clerks(session, {province_office, SORTING_CENTRE, *(b.office_code for b in communes)})
-    made = _resolution(session, clerks, communes, now - timedelta(days=3))
-    made += _result_minutes(session, clerks, communes[:6], now - timedelta(hours=4))
-    made += _todays_dispatch(session, communes[-3:], now - timedelta(hours=1))
+    three_days_ago = (now.astimezone(LOCAL_TZ) - timedelta(days=3)).replace(hour=8, minute=0, second=0)
+    made = _resolution(session, clerks, communes, three_days_ago.astimezone(UTC))
+    made += _result_minutes(session, clerks, communes[:6], _office_hours(now - timedelta(hours=4)))
+    made += _todays_dispatch(session, communes[-3:], _office_hours(now - timedelta(hours=1)))
     sweep(session, now)
     session.flush()
     return made
+
+
+def _office_hours(at: datetime) -> datetime:
+    """``at``, or the end of the last working day before it (16:30 Vietnam time) when it falls at night."""
+    local = at.astimezone(LOCAL_TZ)
+    if local.hour < 7:
+        local = (local - timedelta(days=1)).replace(hour=16, minute=30)
+    elif local.hour >= 17:
+        local = local.replace(hour=16, minute=30)
+    return local.astimezone(UTC)
 
 
 def _clerks(session: Session, offices: set[str]) -> dict[str, User]:
@@ -107,7 +119,7 @@ def _resolution(
     """Resolution to all commune commissions: most delivered, a few late or stopped on the way."""
     document = {
         "number": "15/NQ-UBBC",
-        "date": sent.date().isoformat(),
+        "date": sent.astimezone(LOCAL_TZ).date().isoformat(),
         "title": "Nghị quyết công bố danh sách chính thức những người ứng cử đại biểu HĐND cấp xã",
     }
     trackings = _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent)
@@ -126,8 +138,8 @@ def _resolution(
     failed, held, waiting = stuck[0], stuck[1], stuck[2:4]  # the last two never left the sorting centre
     for tracking in (failed, held, *waiting):
         _scan(session, clerks[office_of[tracking]], [tracking], "EMG", sent + timedelta(hours=8))
-    _scan(session, clerks[office_of[failed]], [failed], "EDG", sent + timedelta(hours=9))
-    _scan(session, clerks[office_of[failed]], [failed], "EMH", sent + timedelta(hours=11),
+    _scan(session, clerks[office_of[failed]], [failed], "EDG", sent + timedelta(hours=8, minutes=30))
+    _scan(session, clerks[office_of[failed]], [failed], "EMH", sent + timedelta(hours=9, minutes=30),
           reason="Trụ sở đóng cửa", action="Để lại giấy mời, phát lại hôm sau")  # fmt: skip
     _scan(session, clerks[office_of[held]], [held], "XHD", sent + timedelta(hours=9),
           reason="Bao bì rách, chờ kiểm tra an ninh")  # fmt: skip
@@ -159,6 +171,6 @@ def _result_minutes(
 
 
 def _todays_dispatch(session: Session, communes: Sequence[Body], sent: datetime) -> list[str]:
-    """Registered this morning, waiting at the printing station for labels."""
+    """The latest notice, registered within the hour (or late on the last working day), waiting for labels."""
     document: dict[str, Any] = {"number": "21/TB-UBBC", "title": "Thông báo về việc bố trí khu vực bỏ phiếu"}
     return _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent, urgency="urgent")

@@ -21,7 +21,7 @@ def test_demo_documents_show_every_stage_and_the_alerts_a_duty_officer_acts_on(s
     assert statuses["delivered"] >= 30
     for stage in ("registered", "accepted", "in_transit", "at_delivery_office", "delivery_failed", "held"):
         assert statuses[stage] >= 1, (stage, statuses)
-    # Labels printed for what left; this morning's notice still waits at the printing station.
+    # Labels printed for what left; the latest notice still waits at the printing station.
     ids = [c.id for c in items]
     printed = set(
         session.scalars(select(LabelPrint.consignment_id).where(LabelPrint.consignment_id.in_(ids)))
@@ -39,7 +39,7 @@ def test_demo_documents_show_every_stage_and_the_alerts_a_duty_officer_acts_on(s
     )
     assert sent.status_code == 200, sent.json
     listed = [c for c in sent.json["items"] if c["tracking"] in made]
-    assert len(listed) == 47  # 44 copies of the resolution, 3 of this morning's notice
+    assert len(listed) == 47  # 44 copies of the resolution, 3 of the latest notice
     held = next(c for c in listed if c["status"] == "held")
     assert "security_hold" in held["flags"]
     public = api.get(f"/api/v1/track/{held['tracking']}")
