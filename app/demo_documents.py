@@ -23,11 +23,13 @@ from app.api.schemas import LOCAL_TZ
 from app.auth.services import create_user
 from app.consignments.schemas import DispatchIn
 from app.consignments.services import register_dispatch
+from app.duty.services import create_shift
 from app.printing.services import PrintOptions, record_prints
 from app.scans.reading import read_scan
 from app.scans.services import record_scans
 from models import Body, BodyKind, Consignment, Office, Role, User
 from models.base import utcnow
+from models.duty import MAX_SHIFT, DutyKind
 
 SORTING_CENTRE = "32000"
 PROVINCE_BODY = "UBBC-DIENBIEN"
@@ -55,6 +57,7 @@ def make_documents(session: Session, now: datetime) -> list[str]:
     made = _resolution(session, clerks, communes, three_days_ago.astimezone(UTC))
     made += _result_minutes(session, clerks, communes[:6], _office_hours(now - timedelta(hours=4)))
     made += _todays_dispatch(session, communes[-3:], _office_hours(now - timedelta(hours=1)))
+    _duty_roster(session, clerks, three_days_ago.astimezone(UTC))
     sweep(session, now)
     session.flush()
     return made
@@ -144,6 +147,18 @@ def _resolution(
     _scan(session, clerks[office_of[held]], [held], "XHD", sent + timedelta(hours=9),
           reason="Bao bì rách, chờ kiểm tra an ninh")  # fmt: skip
     return trackings
+
+
+def _duty_roster(session: Session, clerks: dict[str, User], since: datetime) -> None:
+    """Someone on duty at every office the documents pass, so that each alert names who is to act: the
+    office's clerk on shift, and the sorting centre's clerk as leadership over it all."""
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    until = since + MAX_SHIFT
+    for office, clerk in clerks.items():
+        create_shift(session, admin, office_code=office, username=clerk.username, kind=DutyKind.SHIFT,
+                     starts_at=since, ends_at=until)  # fmt: skip
+        create_shift(session, admin, office_code=office, username=clerks[SORTING_CENTRE].username,
+                     kind=DutyKind.LEADERSHIP, starts_at=since, ends_at=until)  # fmt: skip
 
 
 def _print_labels(session: Session, trackings: Sequence[str], at: datetime) -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from app.alerts.services import on_duty
 from app.demo_documents import make_documents
 from models import Alert, AlertState, Consignment
 from models.base import utcnow
@@ -32,6 +33,8 @@ def test_demo_documents_show_every_stage_and_the_alerts_a_duty_officer_acts_on(s
     open_alerts = select(Alert).where(Alert.state == AlertState.OPEN, Alert.consignment_id.in_(ids))
     open_kinds = Counter(a.kind.value for a in session.scalars(open_alerts))
     assert {"late", "suspected_lost", "security_hold"} <= set(open_kinds), open_kinds
+    named = on_duty(session, session.scalars(open_alerts).all(), utcnow())
+    assert all(named.values()), named  # each alert names who is on duty to act on it
 
     # The provincial commission sees its resolution and where each copy is, as the API tells it.
     sent = api.as_("board").get(
