@@ -33,6 +33,7 @@ from models.duty import MAX_SHIFT, DutyKind
 
 SORTING_CENTRE = "32000"
 PROVINCE_BODY = "UBBC-DIENBIEN"
+DEMO_COMMUNE = "UBBC-MUONGPHANG"
 PREFIX = "EB"
 PRINTER = "in.32100"  # the demo's label printing station, at the province's office
 
@@ -55,7 +56,9 @@ def make_documents(session: Session, now: datetime) -> list[str]:
     clerks = _clerks(session, {province_office, SORTING_CENTRE, *(b.office_code for b in communes)})
     three_days_ago = (now.astimezone(LOCAL_TZ) - timedelta(days=3)).replace(hour=8, minute=0, second=0)
     made = _resolution(session, clerks, communes, three_days_ago.astimezone(UTC))
-    made += _result_minutes(session, clerks, communes[:6], _office_hours(now - timedelta(hours=4)))
+    # Mường Phăng first: its commission is one of the demo's logins, and should see its own minutes travel.
+    senders = sorted(communes, key=lambda b: b.code != DEMO_COMMUNE)[:6]
+    made += _result_minutes(session, clerks, senders, _office_hours(now - timedelta(hours=4)))
     made += _todays_dispatch(session, communes[-3:], _office_hours(now - timedelta(hours=1)))
     _duty_roster(session, clerks, three_days_ago.astimezone(UTC))
     sweep(session, now)

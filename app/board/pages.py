@@ -27,6 +27,8 @@ def _actor() -> User:
 
 @bp.app_template_global()
 def status_strip(title: str, counts: dict[str, int], statuses: list[Status]) -> Markup:
+    if not any(counts.get(s.value) for s in statuses):
+        return Markup('<p class="muted">%s</p>') % _("Nothing here yet.")  # an empty bar says nothing
     segments = [(status_label(s), counts.get(s.value, 0), charts.STATUS_COLOURS[s.value]) for s in statuses]
     return Markup(charts.strip(title, segments))  # noqa: S704 - built by charts.py, every text escaped there
 

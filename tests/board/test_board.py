@@ -45,6 +45,11 @@ def test_receiving_body_sees_what_was_sent_to_it(client, session):
     html = client.get("/board").get_data(as_text=True)
     assert "Ủy ban bầu cử xã Mường Phăng" in html
     assert "99/QĐ-UBBC" in html
+    # It sent nothing: said in words, not drawn as an empty bar; what it received is drawn.
+    sent, received = html.split("Đơn vị đã gửi", 1)[1].split("Gửi đến đơn vị", 1)
+    assert "Chưa có gì." in sent
+    assert "<svg" not in sent
+    assert "<svg" in received.split("</section>", 1)[0]
 
 
 def test_clerks_have_no_board(client):
