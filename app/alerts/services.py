@@ -202,6 +202,12 @@ def alerts_query(
     )
 
 
+def open_alert_count(session: Session, actor: User) -> int:
+    """How many open alerts the actor may see (the home page's one number)."""
+    query = alerts_query(session, actor, state=AlertState.OPEN.value).order_by(None)
+    return session.scalar(select(func.count()).select_from(query.with_only_columns(Alert.id).subquery())) or 0
+
+
 MAX_ID = 2**31 - 1
 
 

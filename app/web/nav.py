@@ -24,6 +24,21 @@ MENU: list[tuple[str, object, frozenset[Role]]] = [
     ("admin_pages.index", _l("Administration"), frozenset({Role.ADMIN})),
 ]
 
+# What each page is for, one line under its tile on the home page.
+PURPOSE = {
+    "board_pages.board": _l("Where each of your body's documents is, and what is late."),
+    "consignment_pages.new": _l("Send a document: to one recipient, to many, or from a CSV file."),
+    "consignment_pages.index": _l("Find any consignment by number, document, status or flag."),
+    "scan_pages.station": _l("Scan items and bags with the barcode scanner, even offline."),
+    "label_pages.station": _l("Print PDF sheets and thermal labels, and reprints with a reason."),
+    "alert_pages.index": _l("Late, stalled, suspected lost and held items to act on."),
+    "duty_pages.index": _l("Who is on duty at each office, and the hours nobody covers."),
+    "inquiry_pages.index": _l("Questions about an item, answered by the post within a deadline."),
+    "standards_pages.index": _l("Delivery deadlines by urgency and area, working days and holidays."),
+    "webhook_pages.index": _l("Notify other systems of status changes and alerts."),
+    "admin_pages.index": _l("Users, offices, election bodies and tracking-number blocks."),
+}
+
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
     Role.BOARD: _l("Election body"),

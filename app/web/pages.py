@@ -4,9 +4,11 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app import db
+from app.alerts.services import open_alert_count
 from app.i18n import LANGUAGES, current_language
 from app.vocabulary import template_helpers
-from app.web.nav import nav_links, role_label
+from app.web.nav import PURPOSE, nav_links, role_label
 
 bp = Blueprint("home", __name__)
 
@@ -14,7 +16,14 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index() -> str:
-    return render_template("home.html", user=current_user)
+    user = current_user._get_current_object()
+    links = nav_links(user)
+    tiles = [(endpoint, label, str(PURPOSE.get(endpoint, ""))) for endpoint, label in links]
+    # The one number worth reading before choosing a page: what is waiting for someone to act.
+    alerts = (
+        open_alert_count(db.session, user) if any(e == "alert_pages.index" for e, _label in links) else None
+    )
+    return render_template("home.html", user=user, tiles=tiles, open_alerts=alerts)
 
 
 @bp.route("/lang/<code>", methods=["POST"])

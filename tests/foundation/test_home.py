@@ -1,0 +1,36 @@
+"""The home page: each role's pages, what each is for, and how many alerts wait."""
+
+from __future__ import annotations
+
+from app.alerts.services import open_alert
+from models import AlertKind
+from tests.factories import make_consignment
+from tests.support import login
+
+
+def _tiles(html: str) -> str:
+    return html.split('<ul class="tiles">', 1)[1].split("</ul>", 1)[0]
+
+
+def test_home_says_what_each_page_is_for_and_counts_the_alerts_to_act_on(client, session):
+    login(client, "board")
+    quiet = _tiles(client.get("/").get_data(as_text=True))
+    assert "Từng văn bản của đơn vị đang ở đâu" in quiet  # under the status board
+    assert "0 đang mở" in quiet
+
+    item = make_consignment(session)  # the provincial commission's own, so its officers see the alert
+    open_alert(session, AlertKind.LATE, "late", consignment=item, office_code="32100")
+    session.commit()
+    tiles = _tiles(client.get("/").get_data(as_text=True))
+    assert '<span class="badge badge-bad">1 đang mở</span>' in tiles
+    english = _tiles(client.get("/?lang=en").get_data(as_text=True))
+    assert "1 open" in english
+    assert "Where each of your body&#39;s documents is" in english  # the apostrophe escaped
+
+
+def test_printers_see_only_their_pages_and_no_alert_count(client):
+    login(client, "printer")
+    tiles = _tiles(client.get("/").get_data(as_text=True))
+    assert "In nhãn PDF và nhãn nhiệt" in tiles
+    assert "đang mở" not in tiles  # printers have no alerts page
+    assert "Quét bưu gửi" not in tiles
