@@ -24,6 +24,7 @@ from app.auth.services import create_user
 from app.consignments.schemas import DispatchIn
 from app.consignments.services import register_dispatch
 from app.duty.services import create_shift
+from app.inquiries.services import answer_inquiry, open_inquiry
 from app.printing.services import PrintOptions, record_prints
 from app.scans.reading import read_scan
 from app.scans.services import record_scans
@@ -34,6 +35,7 @@ from models.duty import MAX_SHIFT, DutyKind
 SORTING_CENTRE = "32000"
 PROVINCE_BODY = "UBBC-DIENBIEN"
 DEMO_COMMUNE = "UBBC-MUONGPHANG"
+PROVINCE_OFFICER = "ubbc.tinh"
 PREFIX = "EB"
 PRINTER = "in.32100"  # the demo's label printing station, at the province's office
 
@@ -56,6 +58,7 @@ def make_documents(session: Session, now: datetime) -> list[str]:
     clerks = _clerks(session, {province_office, SORTING_CENTRE, *(b.office_code for b in communes)})
     three_days_ago = (now.astimezone(LOCAL_TZ) - timedelta(days=3)).replace(hour=8, minute=0, second=0)
     made = _resolution(session, clerks, communes, three_days_ago.astimezone(UTC))
+    _inquiries(session, clerks, made, three_days_ago.astimezone(UTC), _office_hours(now - timedelta(hours=1)))
     # Mường Phăng first: its commission is one of the demo's logins, and should see its own minutes travel.
     senders = sorted(communes, key=lambda b: b.code != DEMO_COMMUNE)[:6]
     made += _result_minutes(session, clerks, senders, _office_hours(now - timedelta(hours=4)))
@@ -162,6 +165,27 @@ def _duty_roster(session: Session, clerks: dict[str, User], since: datetime) -> 
                      starts_at=since, ends_at=until)  # fmt: skip
         create_shift(session, admin, office_code=office, username=clerks[SORTING_CENTRE].username,
                      kind=DutyKind.LEADERSHIP, starts_at=since, ends_at=until)  # fmt: skip
+
+
+def _inquiries(session: Session, clerks: dict[str, User], resolution: Sequence[str], sent: datetime,
+               recently: datetime) -> None:  # fmt: skip
+    """The province asks the post about two copies: the failed delivery (answered by its office the next
+    morning) and one that never left the sorting centre (asked recently, waiting for its answer)."""
+    officer = session.scalar(select(User).where(User.username == PROVINCE_OFFICER))
+    failed, lost = resolution[-6], resolution[-1]  # as _resolution leaves them
+    asked = sent + timedelta(days=1, minutes=15)
+    inquiry = open_inquiry(
+        session, officer, failed, "Vì sao chưa phát được? Xin cho biết ngày phát lại.", asked
+    )
+    answer = "Trụ sở UBBC xã đóng cửa khi bưu tá đến; bưu cục đã hẹn phát lại trong ngày."
+    answer_inquiry(session, clerks[inquiry.office_code], inquiry.id, answer, asked + timedelta(minutes=40))
+    open_inquiry(
+        session,
+        officer,
+        lost,
+        "Bưu gửi đến trung tâm khai thác đã lâu mà chưa đi tiếp: đề nghị kiểm tra.",
+        recently,
+    )
 
 
 def _print_labels(session: Session, trackings: Sequence[str], at: datetime) -> None:

@@ -45,6 +45,8 @@ def test_demo_documents_show_every_stage_and_the_alerts_a_duty_officer_acts_on(s
     assert len(listed) == 47  # 44 copies of the resolution, 3 of the latest notice
     held = next(c for c in listed if c["status"] == "held")
     assert "security_hold" in held["flags"]
+    asked = api.as_("board").get("/api/v1/inquiries").json["items"]
+    assert sorted(i["state"] for i in asked if i["tracking"] in made) == ["answered", "open"]
     # The demo's commune login sees its own result minutes on their way.
     minutes = api.as_("board2").get("/api/v1/consignments", query_string={"sender": "UBBC-MUONGPHANG"})
     assert [c["document"]["number"] for c in minutes.json["items"] if c["tracking"] in made] == ["3/BB-UBBC"]
