@@ -56,7 +56,9 @@ def make_documents(session: Session, now: datetime) -> list[str]:
     # A commune served by the province's own office gets its post by hand, not through the sorting centre.
     communes = [b for b in communes if b.office_code != province_office]
     clerks = _clerks(session, {province_office, SORTING_CENTRE, *(b.office_code for b in communes)})
-    three_days_ago = (now.astimezone(LOCAL_TZ) - timedelta(days=3)).replace(hour=8, minute=0, second=0)
+    three_days_ago = (now.astimezone(LOCAL_TZ) - timedelta(days=3)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
     made = _resolution(session, clerks, communes, three_days_ago.astimezone(UTC))
     _inquiries(session, clerks, made, three_days_ago.astimezone(UTC), _office_hours(now - timedelta(hours=1)))
     # Mường Phăng first: its commission is one of the demo's logins, and should see its own minutes travel.
@@ -71,7 +73,7 @@ def make_documents(session: Session, now: datetime) -> list[str]:
 
 def _office_hours(at: datetime) -> datetime:
     """``at``, or the end of the last working day before it (16:30 Vietnam time) when it falls at night."""
-    local = at.astimezone(LOCAL_TZ)
+    local = at.astimezone(LOCAL_TZ).replace(second=0, microsecond=0)
     if local.hour < 7:
         local = (local - timedelta(days=1)).replace(hour=16, minute=30)
     elif local.hour >= 17:
