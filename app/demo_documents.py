@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from app.alerts.sweep import sweep
 from app.api.schemas import LOCAL_TZ
 from app.auth.services import create_user
+from app.bags.codes import bag_code
+from app.bags.services import add_items, create_bag, seal_bag
 from app.consignments.schemas import DispatchIn
 from app.consignments.services import register_dispatch
 from app.duty.services import create_shift
@@ -211,7 +213,28 @@ def _result_minutes(
         if n % 2 == 0:
             _scan(session, clerks[SORTING_CENTRE], [tracking], "EDD", sent + timedelta(hours=3))
         made.append(tracking)
+    _bag_to_province(session, clerks, made[::2], sent + timedelta(hours=3, minutes=30))
     return made
+
+
+def _bag_to_province(
+    session: Session, clerks: dict[str, User], trackings: Sequence[str], at: datetime
+) -> None:
+    """The minutes that reached the sorting centre leave it in one sealed bag for the province's office: its
+    clerk (a demo login) scans the bag on arrival and opens it."""
+    sorter = clerks[SORTING_CENTRE]
+    bag = create_bag(session, sorter, SORTING_CENTRE, session.get(Body, PROVINCE_BODY).office_code, now=at)
+    add_items(session, sorter, bag, list(trackings), now=at)
+    seal_bag(session, sorter, bag, now=at + timedelta(minutes=5))
+    raw = {
+        "id": str(uuid.uuid4()),
+        "bag": bag_code(bag.id),
+        "event": "EDE",
+        "at": (at + timedelta(minutes=10)).isoformat(),
+    }
+    results = record_scans(session, sorter, [read_scan(raw)], now=at + timedelta(minutes=11))
+    if results[0]["result"] != "recorded":
+        raise RuntimeError(f"demo bag scan refused: {results[0]}")
 
 
 def _todays_dispatch(session: Session, communes: Sequence[Body], sent: datetime) -> list[str]:

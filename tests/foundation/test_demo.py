@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.alerts.services import on_duty
 from app.demo_documents import make_documents
 from models import Alert, AlertState, Consignment
+from models.bags import Bag, BagItem, BagState
 from models.base import utcnow
 from models.prints import LabelPrint
 
@@ -45,6 +46,9 @@ def test_demo_documents_show_every_stage_and_the_alerts_a_duty_officer_acts_on(s
     assert len(listed) == 47  # 44 copies of the resolution, 3 of the latest notice
     held = next(c for c in listed if c["status"] == "held")
     assert "security_hold" in held["flags"]
+    # The minutes that reached the sorting centre left it in a sealed bag for the province's office.
+    [bag] = session.scalars(select(Bag).join(BagItem).where(BagItem.consignment_id.in_(ids)).distinct()).all()
+    assert (bag.state, bag.destination_code, len(bag.items)) == (BagState.SEALED, "32100", 3)
     asked = api.as_("board").get("/api/v1/inquiries").json["items"]
     assert sorted(i["state"] for i in asked if i["tracking"] in made) == ["answered", "open"]
     # The demo's commune login sees its own result minutes on their way.
