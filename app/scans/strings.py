@@ -13,6 +13,7 @@ def station_strings() -> dict[str, str]:
         "sending": _("Sending…"),
         "recorded": _("Recorded"),
         "duplicate": _("Already recorded (sent again)"),
+        "bag_items": _("items in the bag"),
         "rejected": _("Rejected"),
         "queued": _("Saved on this device, waiting for the network"),
         "double_read": _("Same code read twice: counted once"),

@@ -61,8 +61,10 @@ function recentRow(scan) {
 }
 
 function resultText(result) {
-  if (result.result === "recorded") return t("recorded");
-  if (result.result === "duplicate") return t("duplicate");
+  // A bag scan stands for every item in the bag: say how many, so the clerk can compare with the manifest.
+  const items = result.bag && result.result !== "rejected" ? ` · ${result.bag_items} ${t("bag_items")}` : "";
+  if (result.result === "recorded") return t("recorded") + items;
+  if (result.result === "duplicate") return t("duplicate") + items;
   const reasons = Object.values(result.errors || {}).flat().join(" ");
   return `${t("rejected")}: ${reasons}`;
 }
