@@ -8,7 +8,7 @@ from app import db
 from app.alerts.services import open_alert_count
 from app.i18n import LANGUAGES, current_language
 from app.vocabulary import template_helpers
-from app.web.nav import PURPOSE, nav_links, role_label
+from app.web.nav import nav_links, pages_for, role_label
 
 bp = Blueprint("home", __name__)
 
@@ -17,13 +17,11 @@ bp = Blueprint("home", __name__)
 @login_required
 def index() -> str:
     user = current_user._get_current_object()
-    links = nav_links(user)
-    tiles = [(endpoint, label, str(PURPOSE.get(endpoint, ""))) for endpoint, label in links]
+    pages = pages_for(user)
     # The one number worth reading before choosing a page: what is waiting for someone to act.
-    alerts = (
-        open_alert_count(db.session, user) if any(e == "alert_pages.index" for e, _label in links) else None
-    )
-    return render_template("home.html", user=user, tiles=tiles, open_alerts=alerts)
+    sees_alerts = any(page.endpoint == "alert_pages.index" for page in pages)
+    alerts = open_alert_count(db.session, user) if sees_alerts else None
+    return render_template("home.html", user=user, pages=pages, open_alerts=alerts)
 
 
 @bp.route("/lang/<code>", methods=["POST"])
