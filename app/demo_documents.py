@@ -25,6 +25,7 @@ from app.bags.codes import bag_code
 from app.bags.services import add_items, create_bag, seal_bag
 from app.consignments.schemas import DispatchIn
 from app.consignments.services import register_dispatch
+from app.demo import PROVINCE_BODY, PROVINCE_OFFICE, SORTING_CENTRE
 from app.duty.services import create_shift
 from app.inquiries.services import answer_inquiry, open_inquiry
 from app.printing.services import PrintOptions, record_prints
@@ -34,8 +35,6 @@ from models import Body, BodyKind, Consignment, Office, Role, User
 from models.base import utcnow
 from models.duty import MAX_SHIFT, DutyKind
 
-SORTING_CENTRE = "32000"
-PROVINCE_BODY = "UBBC-DIENBIEN"
 DEMO_COMMUNE = "UBBC-MUONGPHANG"
 PROVINCE_OFFICER = "ubbc.tinh"
 PREFIX = "EB"
@@ -54,10 +53,9 @@ def make_documents(session: Session, now: datetime) -> list[str]:
     communes: Sequence[Body] = session.scalars(
         select(Body).where(Body.kind == BodyKind.COMMUNE_COMMISSION).order_by(Body.code)
     ).all()
-    province_office = session.get(Body, PROVINCE_BODY).office_code
     # A commune served by the province's own office gets its post by hand, not through the sorting centre.
-    communes = [b for b in communes if b.office_code != province_office]
-    clerks = _clerks(session, {province_office, SORTING_CENTRE, *(b.office_code for b in communes)})
+    communes = [b for b in communes if b.office_code != PROVINCE_OFFICE]
+    clerks = _clerks(session, {PROVINCE_OFFICE, SORTING_CENTRE, *(b.office_code for b in communes)})
     three_days_ago = (now.astimezone(LOCAL_TZ) - timedelta(days=3)).replace(
         hour=8, minute=0, second=0, microsecond=0
     )
@@ -66,7 +64,7 @@ def make_documents(session: Session, now: datetime) -> list[str]:
     # Mường Phăng first: its commission is one of the demo's logins, and should see its own minutes travel.
     senders = sorted(communes, key=lambda b: b.code != DEMO_COMMUNE)[:6]
     made += _result_minutes(session, clerks, senders, _office_hours(now - timedelta(hours=4)))
-    made += _todays_dispatch(session, communes[-3:], _office_hours(now - timedelta(hours=1)))
+    made += _latest_notice(session, communes[-3:], _office_hours(now - timedelta(hours=1)))
     _duty_roster(session, clerks, three_days_ago.astimezone(UTC))
     sweep(session, now)
     session.flush()
@@ -116,14 +114,16 @@ def _dispatch(session: Session, sender: str, recipients: Sequence[str], document
 
 def _scan(session: Session, clerk: User, trackings: Sequence[str], event: str, at: datetime,
           **details: str) -> None:  # fmt: skip
-    raw = [
-        {"id": str(uuid.uuid4()), "tracking": t, "event": event, "at": at.isoformat(), "details": details}
-        for t in trackings
-    ]
+    _record(session, clerk, [{"tracking": t, "event": event, "details": details} for t in trackings], at)
+
+
+def _record(session: Session, clerk: User, scans: list[dict[str, Any]], at: datetime) -> None:
+    """Scans as a handheld sends them, made at ``at`` and received a minute later."""
+    raw = [{"id": str(uuid.uuid4()), "at": at.isoformat(), **scan} for scan in scans]
     results = record_scans(session, clerk, [read_scan(r) for r in raw], now=at + timedelta(minutes=1))
     refused = [r for r in results if r["result"] != "recorded"]
     if refused:  # the demo follows the rules it shows; a rule that changed must change the demo too
-        raise RuntimeError(f"demo scan {event} refused: {refused[0]}")
+        raise RuntimeError(f"demo scan refused: {refused[0]}")
 
 
 def _resolution(
@@ -137,9 +137,8 @@ def _resolution(
     }
     trackings = _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent)
     office_of = {t: b.office_code for t, b in zip(trackings, communes, strict=True)}
-    origin = session.get(Body, PROVINCE_BODY).office_code
     _print_labels(session, trackings, sent + timedelta(minutes=10))
-    _scan(session, clerks[origin], trackings, "EMA", sent + timedelta(minutes=30))
+    _scan(session, clerks[PROVINCE_OFFICE], trackings, "EMA", sent + timedelta(minutes=30))
     _scan(session, clerks[SORTING_CENTRE], trackings, "EDD", sent + timedelta(hours=2))
     on_time, stuck = trackings[:-6], trackings[-6:]
     _scan(session, clerks[SORTING_CENTRE], trackings[:-2], "EDE", sent + timedelta(hours=3))
@@ -193,7 +192,7 @@ def _inquiries(session: Session, clerks: dict[str, User], resolution: Sequence[s
 
 
 def _print_labels(session: Session, trackings: Sequence[str], at: datetime) -> None:
-    """The printing station's thermal labels, so that only today's notice waits for its labels."""
+    """The printing station's thermal labels, so that only the latest notice waits for its labels."""
     printer = session.scalar(select(User).where(User.username == PRINTER))
     items = session.scalars(select(Consignment).where(Consignment.tracking.in_(trackings))).all()
     record_prints(
@@ -223,21 +222,13 @@ def _bag_to_province(
     """The minutes that reached the sorting centre leave it in one sealed bag for the province's office: its
     clerk (a demo login) scans the bag on arrival and opens it."""
     sorter = clerks[SORTING_CENTRE]
-    bag = create_bag(session, sorter, SORTING_CENTRE, session.get(Body, PROVINCE_BODY).office_code, now=at)
+    bag = create_bag(session, sorter, SORTING_CENTRE, PROVINCE_OFFICE, now=at)
     add_items(session, sorter, bag, list(trackings), now=at)
     seal_bag(session, sorter, bag, now=at + timedelta(minutes=5))
-    raw = {
-        "id": str(uuid.uuid4()),
-        "bag": bag_code(bag.id),
-        "event": "EDE",
-        "at": (at + timedelta(minutes=10)).isoformat(),
-    }
-    results = record_scans(session, sorter, [read_scan(raw)], now=at + timedelta(minutes=11))
-    if results[0]["result"] != "recorded":
-        raise RuntimeError(f"demo bag scan refused: {results[0]}")
+    _record(session, sorter, [{"bag": bag_code(bag.id), "event": "EDE"}], at + timedelta(minutes=10))
 
 
-def _todays_dispatch(session: Session, communes: Sequence[Body], sent: datetime) -> list[str]:
+def _latest_notice(session: Session, communes: Sequence[Body], sent: datetime) -> list[str]:
     """The latest notice, registered within the hour (or late on the last working day), waiting for labels."""
     document: dict[str, Any] = {"number": "21/TB-UBBC", "title": "Thông báo về việc bố trí khu vực bỏ phiếu"}
     return _dispatch(session, PROVINCE_BODY, [b.code for b in communes], document, sent, urgency="urgent")
