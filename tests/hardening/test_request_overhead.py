@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import os
-import time
 from datetime import timedelta
 
 import psycopg
@@ -195,8 +194,8 @@ def test_connection_closed_by_the_server_is_replaced_before_use(postgres_app):
             victim = conn.execute(text("SELECT pg_backend_pid()")).scalar()
         libpq = make_url(get_database(postgres_app).url).set(drivername="postgresql")
         with psycopg.connect(libpq.render_as_string(hide_password=False), autocommit=True) as killer:
-            killer.execute("SELECT pg_terminate_backend(%s)", (victim,))
-        time.sleep(0.2)  # the server's goodbye reaches the idle socket
+            # With a timeout it returns once the backend has exited, so its goodbye is on the idle socket.
+            assert killer.execute("SELECT pg_terminate_backend(%s, 10000)", (victim,)).fetchone()[0]
         with engine.connect() as conn:  # returned well within a second: only the socket says it is dead
             assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != victim
     finally:

@@ -162,7 +162,8 @@ def test_connection_lost_at_commit_answers_503_and_the_retry_stores_once(postgre
             return  # once: the retry commits
         killed.append(session.connection().execute(text("SELECT pg_backend_pid()")).scalar())
         with psycopg.connect(_libpq(url), autocommit=True) as killer:
-            killer.execute("SELECT pg_terminate_backend(%s)", (killed[0],))
+            # Waits until the backend has exited: without a timeout the commit could outrun the signal.
+            assert killer.execute("SELECT pg_terminate_backend(%s, 10000)", (killed[0],)).fetchone()[0]
 
     event.listen(get_database(app).sessionmaker, "before_commit", terminate_own_backend)
     headers = {"Authorization": f"Bearer {tokens['clerk']}"}

@@ -148,9 +148,11 @@ def test_a_terminated_connection_costs_no_answer(app, apps, backend, committed):
     assert front.test_client().get(path).status_code == 200
     if backend == "postgresql":  # the server ends the front's pooled connection (a restart, an admin)
         with get_database(app).engine.connect() as conn:
+            # With a timeout, pg_terminate_backend waits until the backend has gone (its socket is closed);
+            # without one it only signals, and the next lookup may race the backend's exit.
             ended = conn.execute(
                 text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
                 )
             ).scalar()
