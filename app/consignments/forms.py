@@ -6,6 +6,7 @@ fields into the request body and the schema's field paths back into what the per
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ FIELD_LABELS = {
     "weight_g": _l("Weight (g)"),
     "reference": _l("Form"),
 }
+_FORM_KEY = re.compile(r"web-[0-9a-f]{32}")
 
 
 @dataclass
@@ -68,6 +70,12 @@ def choices(session: Session, actor: User) -> Choices:
 def new_form_key() -> str:
     """A fresh key per form shown: posting the same form twice registers once (the dispatch reference)."""
     return f"web-{uuid.uuid4().hex}"
+
+
+def posted_form_key(form: MultiDict[str, str]) -> str | None:
+    """The key of the form sent, if it is one this service made (it becomes part of references)."""
+    key = form.get("form_key", "")
+    return key if _FORM_KEY.fullmatch(key) else None
 
 
 def dispatch_body(form: MultiDict[str, str], actor: User, options: Choices) -> dict[str, Any]:

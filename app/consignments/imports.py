@@ -3,7 +3,9 @@
 Each row goes through the same schema and the same draft builder as the API, so a row is valid in a
 file exactly when it would be valid as a request; errors are named ``row N.column`` with N the row
 number a spreadsheet shows. Rows whose reference is already registered are reported, not repeated:
-importing the same file twice registers nothing the second time.
+importing the same file twice registers nothing the second time. A web form's one-time key gives the
+rows without a reference one of their own (``key-row``), so that sending the same form again (the
+browser's reload of the result page, a double click) registers nothing twice either.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def import_csv(
     origin: str | None,
     prefix: str,
     now: datetime | None = None,
+    form_key: str | None = None,
 ) -> dict[str, Any]:
     if actor is not None and not policy.may_register_consignments(actor):
         raise Forbidden(_("Your role may not register consignments."))
@@ -88,6 +91,8 @@ def import_csv(
             drafts.append((number, draft))
     _check_references(drafts, errors)
     _raise_if_any(errors)
+    if form_key:
+        _reference_rows_by_form(drafts, form_key)
     return _register(session, actor, drafts, prefix, now, errors)
 
 
@@ -176,6 +181,13 @@ def _check_references(drafts: list[tuple[int, Draft]], errors: FieldErrors) -> N
             message = _("The same reference is on row %(row)d.", row=first_row[key])
             errors.setdefault(f"row {number}.reference", []).append(message)
         first_row.setdefault(key, number)
+
+
+def _reference_rows_by_form(drafts: list[tuple[int, Draft]], form_key: str) -> None:
+    """Rows without a reference get the form's: the unique reference decides, even for two racing posts."""
+    for number, draft in drafts:
+        if not draft.reference:
+            draft.reference = f"{form_key}-{number}"
 
 
 def _raise_if_any(errors: FieldErrors) -> None:

@@ -142,7 +142,9 @@ def cancel(tracking: str) -> Response:
 def upload() -> str | tuple[str, int]:
     _require_registrar()
     options = forms.choices(db.session, current_user)
-    context: dict[str, Any] = {"options": options, "errors": [], "result": None, "form": request.form}
+    form_key = forms.posted_form_key(request.form)
+    context: dict[str, Any] = {"options": options, "errors": [], "result": None, "form": request.form,
+                               "form_key": form_key or forms.new_form_key()}  # fmt: skip
     if request.method == "GET":
         return render_template("consignments/import.html", **context)
     file = request.files.get("file")
@@ -156,10 +158,12 @@ def upload() -> str | tuple[str, int]:
             sender=request.form.get("sender") or None,
             origin=request.form.get("origin") or None,
             prefix=_prefix(),
+            form_key=form_key,
         )
     except Invalid as exc:
-        context["errors"] = _import_errors(exc)
+        context["errors"] = _import_errors(exc)  # nothing registered: the same key may be sent again
         return render_template("consignments/import.html", **context), 422
+    context["form_key"] = forms.new_form_key()  # the form shown below the result is a new import
     return render_template("consignments/import.html", **context)
 
 

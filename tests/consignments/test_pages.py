@@ -288,3 +288,35 @@ def test_timeline_names_what_the_scanner_said_in_the_reader_s_language(app, sess
     english = client.get(f"/consignments/{item.tracking}?lang=en").get_data(as_text=True)
     assert "Reason: Bao bì rách" in english
     assert "reason:" not in page + english  # never the device's key as sent
+
+
+def import_fields(client) -> dict[str, str]:
+    return form_fields(client, "/consignments/import")
+
+
+def test_sending_the_same_import_form_again_registers_nothing_twice(app, session):
+    """F5 on the result page re-sends the upload: the form's one-time key makes it harmless."""
+    client = signed_in(app, "board")
+    fields = import_fields(client)
+    assert "form_key" in fields
+    no_references = csv_bytes([row.rsplit(",", 1)[0] + ",\n" for row in ROWS[:2]])
+
+    def upload():
+        data = {**fields, "file": (io.BytesIO(no_references), "gui.csv")}
+        return client.post("/consignments/import", data=data, content_type="multipart/form-data")
+
+    first = upload()
+    assert first.status_code == 200, first.get_data(as_text=True)
+    registered = consignment_count(session)
+    first_numbers = GROUPED.findall(first.get_data(as_text=True))
+    again = upload()
+    assert again.status_code == 200, again.get_data(as_text=True)
+    assert consignment_count(session) == registered
+    assert GROUPED.findall(again.get_data(as_text=True)) == first_numbers
+    assert "Đã đăng ký 0, 2 đã có từ trước" in again.get_data(as_text=True)
+    # A fresh form is a new import: the same file is registered again, on purpose.
+    fresh = {**import_fields(client), "file": (io.BytesIO(no_references), "gui.csv")}
+    assert (
+        client.post("/consignments/import", data=fresh, content_type="multipart/form-data").status_code == 200
+    )
+    assert consignment_count(session) == registered + 2
