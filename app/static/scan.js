@@ -144,6 +144,13 @@ function details() {
   return out;
 }
 
+// Each scan carries its own details: a receiver, a reason or an action belongs to one item, never to the next.
+function clearDetails() {
+  const panel = document.getElementById(`details-${currentEvent}`);
+  if (!panel) return;
+  for (const field of panel.querySelectorAll(".detail-input")) field.value = "";
+}
+
 function missingDetail(found) {
   const needs = config.events.find((e) => e.code === currentEvent).needs;
   const missing = needs.filter((name) => !found[name]);
@@ -188,6 +195,7 @@ function record(target) {
   latestId = scan.id;
   recentRow(scan);
   outbox.add(scan);
+  clearDetails();
   show("warn", `⏳ ${group(scan.tracking || scan.bag)} · ${scan.event} — ${t("sending")}`);
   if (!outbox.online) {
     show("warn", `⏳ ${group(scan.tracking || scan.bag)} · ${scan.event} — ${t("queued")}`);

@@ -108,3 +108,76 @@ def test_typos_and_missing_details_are_refused_at_once(page, live_server):
         "Lò Văn Pọm" not in page.locator("#recent").text_content()
     )  # the recipient is shown, not the receiver
     assert "Mường Phăng" in page.locator("#recent").text_content()
+
+
+def _items_for_this_office(live_server, count):
+    # Addressed to the provincial commission, which the clerk's own office (32100) delivers to.
+    with live_server.session() as session:
+        items = [
+            make_consignment(session, now=ago(600), recipient_code="UBBC-DIENBIEN").tracking
+            for _ in range(count)
+        ]
+        session.commit()
+    return items
+
+
+def _details_of(live_server, trackings):
+    from models import Consignment
+
+    with live_server.session() as session:
+        rows = session.execute(
+            select(Consignment.tracking, ScanEvent.event, ScanEvent.details)
+            .join(ScanEvent, ScanEvent.consignment_id == Consignment.id)
+            .where(Consignment.tracking.in_(trackings))
+        ).all()
+    return {(tracking, event.value): details for tracking, event, details in rows}
+
+
+def test_each_delivery_asks_for_its_own_receiver(page, live_server):
+    first, second = _items_for_this_office(live_server, 2)
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/scan")
+    page.keyboard.press("F7")  # EMI: delivered
+    _scan(page, first)
+    expect(page.locator("#emi-receiver")).to_be_focused()
+    page.keyboard.type("Nguyễn Thị Hương")
+    page.keyboard.press("Enter")
+    expect(page.locator("#scan-input")).to_be_focused()
+    _scan(page, first)
+    _settled(page, 1)
+    expect(page.locator("#emi-receiver")).to_have_value("")
+
+    _scan(page, second)  # another item, another receiver: the last one's name must not be reused
+    assert page.locator("#last-result").get_attribute("data-tone") == "bad"
+    expect(page.locator("#emi-receiver")).to_be_focused()
+    assert page.locator("#queue-count").text_content() == "0"
+    assert _details_of(live_server, [first, second]) == {(first, "EMI"): {"receiver": "Nguyễn Thị Hương"}}
+
+
+def test_failed_delivery_and_hold_details_are_not_reused(page, live_server):
+    first, second = _items_for_this_office(live_server, 2)
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/scan")
+    page.keyboard.press("F6")  # EMH: delivery failed
+    page.locator("#emh-reason").fill("Nobody at the address")
+    page.locator("#emh-action").select_option("retry")
+    page.locator("#scan-input").focus()
+    _scan(page, first)
+    _settled(page, 1)
+    expect(page.locator("#emh-reason")).to_have_value("")
+    expect(page.locator("#emh-action")).to_have_value("")
+    _scan(page, second)
+    assert page.locator("#last-result").get_attribute("data-tone") == "bad"
+
+    page.locator("#scan-input").focus()
+    _scan(page, "XHD")  # held for a security check
+    page.locator("#xhd-reason").fill("Niêm phong rách")
+    page.locator("#scan-input").focus()
+    _scan(page, first)
+    _settled(page, 2)
+    expect(page.locator("#xhd-reason")).to_have_value("")
+    _scan(page, second)
+    assert page.locator("#last-result").get_attribute("data-tone") == "bad"
+    expect(page.locator("#xhd-reason")).to_be_focused()
+    assert page.locator("#queue-count").text_content() == "0"
+    assert set(_details_of(live_server, [first, second])) == {(first, "EMH"), (first, "XHD")}
