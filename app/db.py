@@ -10,7 +10,7 @@ import select
 import time
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.local import LocalProxy
@@ -105,7 +105,23 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+
+
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _request_may_write() -> bool:
+    """Whether this SQLite transaction serves a request that may write, and so takes the write lock at once.
+
+    In WAL mode a transaction that read and then writes cannot wait for the lock: if another connection has
+    committed since its first read, SQLite answers "database is locked" at once, whatever the busy timeout
+    (its snapshot is stale). A person's POST must not fail so because the demo's sweep wrote meanwhile; taken
+    as the transaction begins, the lock is waited for (up to the busy timeout) instead. Reading requests and
+    work outside requests (CLI commands, the sweep, whose next round retries) begin as before and never hold
+    up anyone while they only read.
+    """
+    return has_request_context() and request.method not in READING_METHODS
 
 
 def init_app(app: Flask) -> Database:
