@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,34 +32,51 @@ def normalise_text(value: Any) -> Any:
 # C0 control characters other than tab and newlines: never meaningful in our text, and NUL is refused
 # by PostgreSQL itself. Refused here so that the answer names the field instead of failing later.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_ERROR = _l("Contains a control character, which text may not hold.")
+# Half of a UTF-16 surrogate pair standing alone: JSON can write one ("\\ud800"), but it is not a character,
+# and no database driver can encode it. A pair written as two escapes is decoded into one character.
+LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
+SURROGATE_ERROR = _l("Not valid Unicode text: it holds half of a surrogate pair (U+D800 to U+DFFF).")
 
 
-def control_character_errors(value: Any) -> Any:
-    """Nested marshmallow-style errors for every string holding a control character, or None."""
+def _control_or_surrogate(text: str) -> Any:
+    if CONTROL_CHARACTERS.search(text):
+        return CONTROL_ERROR
+    return surrogate_error(text)
+
+
+def surrogate_error(text: str) -> Any:
+    return SURROGATE_ERROR if LONE_SURROGATES.search(text) else None
+
+
+def text_errors(value: Any, check: Callable[[str], Any] = _control_or_surrogate) -> Any:
+    """Nested marshmallow-style errors for every key or string that ``check`` refuses, or None."""
     if isinstance(value, str):
-        return (
-            [_l("Contains a control character, which text may not hold.")]
-            if CONTROL_CHARACTERS.search(value)
-            else None
-        )
+        error = check(value)
+        return [error] if error is not None else None
     if isinstance(value, dict):
-        found = {k: e for k, v in value.items() if (e := control_character_errors(v)) is not None}
+        found = {}
+        for key, item in value.items():
+            error = text_errors(key, check) or text_errors(item, check)
+            if error is not None:
+                found[key] = error
         return found or None
     if isinstance(value, list):
-        found = {i: e for i, v in enumerate(value) if (e := control_character_errors(v)) is not None}
+        found = {i: e for i, v in enumerate(value) if (e := text_errors(v, check)) is not None}
         return found or None
     return None
 
 
 class InputSchema(ma.Schema):
-    """Base of every request schema: unknown fields are errors, text is NFC and trimmed, no control characters."""
+    """Base of every request schema: unknown fields are errors, text is NFC and trimmed, no control characters
+    and no lone surrogates (in keys or values)."""
 
     class Meta:
         unknown = ma.RAISE
 
     @ma.pre_load
     def _normalise(self, data: Any, **_kwargs: Any) -> Any:
-        errors = control_character_errors(data)
+        errors = text_errors(data)
         if errors:
             raise ma.ValidationError(errors if isinstance(errors, dict) else {"_schema": errors})
         return normalise_text(data)

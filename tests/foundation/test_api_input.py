@@ -1,0 +1,72 @@
+"""Request bodies the API must refuse cleanly, whichever endpoint receives them: never a 500, nothing written."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from flask import request
+from sqlalchemy import func, select
+
+from app import csvio
+from app.errors import Invalid
+from models import Consignment
+from tests.consignments.helpers import body, dispatch_body
+from tests.support import assert_problem
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _raw(value: object) -> bytes:
+    """JSON as a client writes it: escapes kept as escapes (json.dumps writes a lone surrogate as \\ud800)."""
+    return json.dumps(value).encode()
+
+
+def _consignments(session) -> int:
+    return session.scalar(select(func.count()).select_from(Consignment)) or 0
+
+
+def test_a_lone_surrogate_in_a_registration_is_422_naming_the_field(api, session):
+    before = _consignments(session)
+    sent = body(document={"number": "1", "title": "\ud800"}, reference=None)
+    response = api.as_("board").post("/api/v1/consignments", data=_raw(sent), content_type="application/json")
+    problem = assert_problem(response, 422, "document.title")
+    assert "Unicode" in problem["errors"]["document.title"][0]
+    assert _consignments(session) == before
+
+
+def test_a_lone_surrogate_is_refused_in_a_dispatch_and_in_a_dict_key(api, session):
+    before = _consignments(session)
+    sent = dispatch_body(["UBBC-MUONGPHANG"], document={"number": "1", "title": "x", "\udfff": "y"})
+    response = api.as_("board").post("/api/v1/dispatches", data=_raw(sent), content_type="application/json")
+    assert_problem(response, 422, "document.\udfff")
+    assert _consignments(session) == before
+
+
+def test_a_lone_surrogate_in_a_scan_is_422_not_a_500(api):
+    scan = {"id": str(uuid.uuid4()), "tracking": "EB000000005VN", "event": "EMH",
+            "details": {"reason": "\ud800", "action": "x"}}  # fmt: skip
+    response = api.as_("clerk").post(
+        "/api/v1/scans", data=_raw({"scans": [scan]}), content_type="application/json"
+    )
+    assert_problem(response, 422, "scans.0.details.reason")
+
+
+def test_a_surrogate_pair_is_ordinary_text(api):
+    sent = body(document={"number": "1", "title": "Phiếu \ud83d\uddf3"}, reference=None)
+    response = api.as_("board").post("/api/v1/consignments", data=_raw(sent), content_type="application/json")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["document"]["title"] == "Phiếu \U0001f5f3"
+
+
+def test_surrogates_cannot_arrive_in_form_posts_csv_or_query_strings(app, api):
+    # Bytes are decoded as UTF-8, which has no encoding of a lone surrogate: its would-be bytes stay escaped
+    # as sent (forms, query strings) or the whole file is refused (CSV, decoded strictly).
+    assert_problem(api.as_("admin").get("/api/v1/offices?per_page=%ED%A0%80"), 422, "query.per_page")
+    with app.test_request_context(
+        "/consignments?q=%ED%A0%80", method="POST", data=b"title=%ED%A0%80", content_type=FORM
+    ):
+        assert request.form["title"] == request.args["q"] == "%ED%A0%80"
+    with pytest.raises(Invalid):
+        csvio.decode(b"title\n\xed\xa0\x80\n")
