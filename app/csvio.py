@@ -14,6 +14,11 @@ from app.api.schemas import CONTROL_CHARACTERS
 from app.errors import Invalid
 
 MAX_CELL_ERRORS = 100  # enough to fix a file by; a garbled file would otherwise list every cell
+MAX_CELL_CHARS = 10_000  # far beyond any field's own limit; a longer cell is a mistake, named by its place
+# The csv module refuses a cell over 131,072 characters with an error that names neither row nor column.
+# Its limit is one for the whole process, so it is raised once here (bodies are capped by the request
+# size anyway) and read_csv measures the cells itself, naming the row and column of a long one.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 @dataclass
@@ -67,14 +72,21 @@ def read_csv(data: bytes, required: Iterable[str], optional: Iterable[str] = ())
             )
         row = {h: v.strip() for h, v in zip(header, values, strict=True)}
         for column, value in row.items():
-            if CONTROL_CHARACTERS.search(value) and len(errors) < MAX_CELL_ERRORS:
-                errors[f"row {number}.{column}"] = [
-                    _("Contains a control character, which text may not hold.")
-                ]
+            problem = _cell_problem(value)
+            if problem and len(errors) < MAX_CELL_ERRORS:
+                errors[f"row {number}.{column}"] = [problem]
         result.rows.append((number, row))
     if errors:
         raise Invalid(_("Nothing was imported: fix the cells listed and try again."), errors)
     return result
+
+
+def _cell_problem(value: str) -> str | None:
+    if len(value) > MAX_CELL_CHARS:
+        return _("Longer than %(n)d characters.", n=MAX_CELL_CHARS)
+    if CONTROL_CHARACTERS.search(value):
+        return _("Contains a control character, which text may not hold.")
+    return None
 
 
 def row_error(row: int, column: str, message: str) -> dict[str, list[str]]:

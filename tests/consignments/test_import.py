@@ -186,3 +186,20 @@ def test_command_line_import(tmp_path):
     assert failed.stdout == ""
     assert len(failed.stderr.strip().splitlines()) == 1
     assert "row 3.recipient" in failed.stderr
+
+
+def test_a_huge_cell_is_named_by_row_and_column(api, session):
+    """Beyond the csv module's own field limit (131,072 characters) too: a 422, never a 500."""
+    huge = ROWS[1].replace(TITLE, "x" * 2_000_000)
+    before = counts(session)
+    with pytest.raises(Invalid) as excinfo:
+        import_csv(
+            session, None, csv_bytes([ROWS[0], huge]), sender="UBBC-DIENBIEN", origin=None, prefix="EB"
+        )
+    assert set(excinfo.value.errors) == {"row 3.document_title"}
+    upload = {"file": (io.BytesIO(csv_bytes([ROWS[0], huge])), "gui.csv")}
+    response = api.as_("board").post(
+        "/api/v1/consignments/import", data=upload, content_type="multipart/form-data"
+    )
+    assert_problem(response, 422, "row 3.document_title")
+    assert counts(session) == before
