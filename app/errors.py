@@ -15,7 +15,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,14 @@ class TooManyRequests(DomainError):
     def __init__(self, limit: int, reset_at: float, retry_after: int) -> None:
         super().__init__(_("Too many requests: try again in %(seconds)d seconds.", seconds=retry_after))
         self.headers = rate_limit_headers(limit, 0, reset_at, retry_after)
+
+
+class UnreadableBody(BadRequest):
+    """A request body that cannot be read (400), with the reason to tell the client."""
+
+    def __init__(self, reason: Any) -> None:
+        super().__init__()
+        self.reason = reason
 
 
 HTTP_TITLES = {
@@ -197,6 +205,9 @@ def handle_http_exception(exc: HTTPException) -> Response:
     detail = None
     if status == 413:
         detail = _("The request body is larger than this service accepts.")
+    elif isinstance(exc, UnreadableBody):
+        detail = str(exc.reason)
+        errors = {"body": [detail]}
     elif status == 400:
         detail = _("The request could not be read: send well-formed JSON encoded in UTF-8.")
         errors = {"body": [detail]} if errors else {}

@@ -70,3 +70,37 @@ def test_surrogates_cannot_arrive_in_form_posts_csv_or_query_strings(app, api):
         assert request.form["title"] == request.args["q"] == "%ED%A0%80"
     with pytest.raises(Invalid):
         csvio.decode(b"title\n\xed\xa0\x80\n")
+
+
+DEEP_OBJECT = b'{"a":' * 100_000 + b"1" + b"}" * 100_000
+DEEP_ARRAY = b"[" * 2_000 + b"]" * 2_000
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/consignments", "/api/v1/dispatches", "/api/v1/scans", "/api/v1/tokens"]
+)
+@pytest.mark.parametrize("raw", [DEEP_OBJECT, DEEP_ARRAY], ids=["object", "array"])
+def test_deeply_nested_json_is_400_and_writes_nothing(api, session, path, raw):
+    before = _consignments(session)
+    response = api.as_("admin").post(path, data=raw, content_type="application/json")
+    problem = assert_problem(response, 400, "body")
+    assert (
+        "nested"
+        in api.as_("admin")
+        .post(path, data=raw, content_type="application/json", headers={"Accept-Language": "en"})
+        .get_json()["detail"]
+    )
+    assert problem["detail"].startswith("Thân JSON")
+    assert _consignments(session) == before
+
+
+def test_json_nested_just_under_the_interpreter_limit_is_400_too(api):
+    # Deep enough for the decoder, but not for the recursive checks that follow it: refused by depth first.
+    raw = b"[" * 500 + b"]" * 500
+    assert_problem(api.as_("admin").post("/api/v1/scans", data=raw, content_type="application/json"), 400)
+
+
+def test_ordinary_nesting_is_read(api):
+    sent = body(document={"number": "1", "title": "x"}, reference=None)
+    response = api.as_("board").post("/api/v1/consignments", json=sent)
+    assert response.status_code == 201, response.get_data(as_text=True)
