@@ -28,6 +28,13 @@ def present(session: Session, alerts: Sequence[Alert], now: datetime) -> list[di
     return [_one(alert, duty.get(alert.id, []), names) for alert in alerts]
 
 
+def details(session: Session, alerts: Sequence[Alert]) -> dict[int, str]:
+    """Each alert's reason in the reader's language, by id: what pages listing ORM alerts print, worded
+    as the alerts page and the API word it."""
+    names = office_names(session, {a.office_code for a in alerts if a.office_code} | _reason_offices(alerts))
+    return {alert.id: render_detail(alert, names) for alert in alerts}
+
+
 def _reason_offices(alerts: Sequence[Alert]) -> set[str]:
     return {str(a.data["office"]) for a in alerts if isinstance(a.data, dict) and a.data.get("office")}
 

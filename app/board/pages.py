@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app import db
+from app.alerts.present import details
 from app.auth.policy import is_admin
 from app.board import charts, exports, services, stats
 from app.board.report import delivery_report
@@ -39,12 +40,14 @@ def board() -> str:
     actor = _actor()
     body = services.board_body(db.session, actor, request.args.get("body"))
     q = (request.args.get("q") or "").strip()[:64]
+    alerts = services.open_alerts(db.session, body.code)
     context = {
         "body": body,
         "q": q,
         "counts_sent": services.status_counts(db.session, body.code, services.SENT),
         "counts_received": services.status_counts(db.session, body.code, services.RECEIVED),
-        "alerts": services.open_alerts(db.session, body.code),
+        "alerts": alerts,
+        "details": details(db.session, alerts),
         "dispatches": services.recent_dispatches(db.session, body.code),
         "sent": services.consignment_rows(db.session, body.code, services.SENT, q),
         "received": services.consignment_rows(db.session, body.code, services.RECEIVED, q),

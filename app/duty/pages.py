@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from app import db
+from app.alerts.present import details
 from app.api.schemas import LOCAL_TZ
 from app.auth.policy import may_manage_duty
 from app.duty import desk, services
@@ -80,6 +81,7 @@ def _render(office: Office, monday: date, form: ShiftForm, status: int = 200) ->
     user, now = _user(), utcnow()
     mine = desk.my_shifts_now(db.session, user, now)
     answering = desk.offices_answered_for(db.session, mine, now)
+    alerts = desk.open_alerts_at(db.session, answering)
     q = (request.args.get("q") or "").strip()[:100]
     context: dict[str, Any] = {
         "office": office,
@@ -90,7 +92,8 @@ def _render(office: Office, monday: date, form: ShiftForm, status: int = 200) ->
         "now": now,
         "my_shifts": mine,
         "answering": answering,
-        "alerts": desk.open_alerts_at(db.session, answering),
+        "alerts": alerts,
+        "details": details(db.session, alerts),
         "alerts_page": "alert_pages.index" in current_app.view_functions,
         "q": q,
         "on_duty": desk.on_duty_now(db.session, q or office.code, now),

@@ -3,7 +3,7 @@
 The consignment's state is re-derived from all its events (``app.scans.status``); the alerts follow:
 anomalies, a scan off the route and a security hold are raised; stalled / suspected-lost / missing clear
 when the item is seen again, and late clears when it is delivered. Alert texts are stored in Vietnamese
-(what the people reading them use) with the facts in ``data`` for any other rendering.
+(the record) with every fact of the words in ``data``: app.alerts.messages words them in the reader's language.
 """
 
 from __future__ import annotations
@@ -130,6 +130,9 @@ class Applier:
                 "event_id": anomaly.event_id,
                 "event": anomaly.event.value,
                 "earlier_event_id": anomaly.earlier.id if anomaly.earlier else None,
+                # The facts of the words, so that app.alerts.messages says them in the reader's language.
+                "earlier_event": anomaly.earlier.event.value if anomaly.earlier else None,
+                "earlier_at": anomaly.earlier.at.isoformat() if anomaly.earlier else None,
             }
             self._open(
                 item, AlertKind.SEQUENCE_ANOMALY, anomaly_text(anomaly), cause_key=anomaly.event_id, data=data
@@ -147,7 +150,13 @@ class Applier:
                 at=local_time(fact.at),
                 route=" → ".join(item.route),
             )
-            data = {"event_id": fact.id, "office": fact.office, "route": item.route}
+            data = {
+                "event_id": fact.id,
+                "office": fact.office,
+                "route": item.route,
+                "event": fact.event.value,
+                "at": fact.at.isoformat(),
+            }
             self._open(item, AlertKind.MISROUTED, text, office_code=fact.office, data=data)
         if after.last_office in item.route:
             office = after.last_office
@@ -175,7 +184,7 @@ class Applier:
                 at=local_time(hold.at),
                 reason=str(hold.details.get("reason") or ""),
             )
-            data = {"event_id": hold.id, "reason": hold.details.get("reason")}
+            data = {"event_id": hold.id, "reason": hold.details.get("reason"), "at": hold.at.isoformat()}
             self._open(item, AlertKind.SECURITY_HOLD, text, office_code=hold.office, data=data)
         elif hold is None and (before.held or AlertKind.SECURITY_HOLD in item.open_kinds):
             self._resolve(item, [AlertKind.SECURITY_HOLD], lambda: _("Released from the security hold."))
