@@ -47,6 +47,7 @@ def board() -> str:
         "counts_sent": services.status_counts(db.session, body.code, services.SENT),
         "counts_received": services.status_counts(db.session, body.code, services.RECEIVED),
         "alerts": alerts,
+        "alert_count": services.open_alert_count(db.session, body.code),
         "details": details(db.session, alerts),
         "dispatches": services.recent_dispatches(db.session, body.code),
         "sent": services.consignment_rows(db.session, body.code, services.SENT, q),

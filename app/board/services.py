@@ -24,6 +24,7 @@ from models.base import utcnow
 
 SENT, RECEIVED = "sent", "received"
 BOARD_LIST_SIZE = 50
+BOARD_ALERTS = 20  # the gravest open alerts the board lists; /alerts lists them all
 
 
 def board_body(session: Session, actor: User, requested: str | None) -> Body:
@@ -123,15 +124,27 @@ def consignment_rows(session: Session, body_code: str, direction: str, q: str | 
     return _with_details(session, list(session.scalars(search_filter(query, q)).unique()))
 
 
-def open_alerts(session: Session, body_code: str, limit: int = 20) -> list[Alert]:
-    """Unresolved alerts on what the body sent or receives, most severe and newest first."""
-    alerts = session.scalars(
+def _open_alerts_of(body_code: str) -> Select[Any]:
+    return (
         select(Alert)
         .join(Consignment, Consignment.id == Alert.consignment_id)
         .where(
             Alert.state.in_(UNRESOLVED),
             or_(Consignment.sender_code == body_code, Consignment.recipient_code == body_code),
         )
+    )
+
+
+def open_alert_count(session: Session, body_code: str) -> int:
+    """How many unresolved alerts the body has: the board's badge, whatever part of them it lists."""
+    counted = _open_alerts_of(body_code).with_only_columns(func.count(Alert.id)).order_by(None)
+    return session.scalar(counted) or 0
+
+
+def open_alerts(session: Session, body_code: str, limit: int = BOARD_ALERTS) -> list[Alert]:
+    """Unresolved alerts on what the body sent or receives, most severe and newest first."""
+    alerts = session.scalars(
+        _open_alerts_of(body_code)
         .options(joinedload(Alert.consignment))
         .order_by(Alert.opened_at.desc())
         .limit(200)

@@ -84,3 +84,26 @@ def test_pictures_page_has_three_charts(client, session, dispatch_45):
     html = client.get("/board/stats").get_data(as_text=True)
     assert html.count("<svg") == 3
     assert "Bưu cục" in html  # destination offices on the on-time chart
+
+
+def test_the_badge_counts_every_open_alert_and_links_to_the_rest(client, session, dispatch_45):
+    _dispatch, items = dispatch_45
+    for item in items[:21]:
+        open_alert(session, AlertKind.STALLED, "Không có lần quét nào trong 6 giờ", consignment=item)
+    session.commit()
+    login(client, "board")
+    fragment = client.get("/board?lang=en", headers={"X-Partial": "1"}).get_data(as_text=True)
+    assert '<span class="badge badge-bad">21</span>' in fragment
+    assert fragment.count('class="alert-row"') == 20  # the list stays short
+    assert 'href="/alerts"' in fragment
+    assert "see all 21 open alerts" in fragment
+
+
+def test_no_link_when_every_open_alert_is_listed(client, session, dispatch_45):
+    _dispatch, items = dispatch_45
+    open_alert(session, AlertKind.STALLED, "Không có lần quét nào trong 6 giờ", consignment=items[44])
+    session.commit()
+    login(client, "board")
+    fragment = client.get("/board", headers={"X-Partial": "1"}).get_data(as_text=True)
+    assert '<span class="badge badge-bad">1</span>' in fragment
+    assert 'href="/alerts"' not in fragment
