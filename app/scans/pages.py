@@ -69,7 +69,7 @@ def station() -> str:
         "events": _events(),
         "strings": station_strings(),
         "statuses": {status.value: status_label(status) for status in Status},
-        "api": {"scans": "/api/v1/scans", "bags": "/api/v1/bags"},
+        "api": {"scans": "/api/v1/scans", "bags": "/api/v1/bags", "me": "/api/v1/me"},
     }
     return render_template(
         "scans/station.html",

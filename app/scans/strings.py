@@ -27,6 +27,11 @@ def station_strings() -> dict[str, str]:
         "bag_event_only": _("A bag can only be scanned as EDD, EDE or EMG"),
         "session_expired": _("Your session has ended: sign in again; the waiting scans are kept"),
         "not_allowed": _("Not allowed"),
+        # {current}, {owner} and {count} are filled in by the page.
+        "held_for_other": _(
+            "Signed in now as {current}: the {count} waiting scans made by {owner} are kept on this device "
+            "and sent when {owner} signs in again"
+        ),
         "server_error": _("The server could not record these scans; they stay queued and are retried"),
         "bag_mode_needs_network": _("Bags need the network: try again when it is back"),
         "no_bag": _("Scan or create a bag first"),

@@ -97,16 +97,26 @@ function onResults(batch, results) {
 const netState = $("net-state");
 const queueCount = $("queue-count");
 
+function heldText(held) {
+  return t("held_for_other")
+    .replaceAll("{current}", held.current)
+    .replaceAll("{owner}", held.owner)
+    .replaceAll("{count}", String(held.count));
+}
+
 function onState(state) {
   queueCount.textContent = String(state.waiting);
   netState.dataset.state = state.online ? "online" : "offline";
-  netState.textContent = state.blocked || state.error || (state.online ? t("online") : t("offline"));
-  if (state.blocked) netState.dataset.state = "blocked";
+  const held = state.held ? heldText(state.held) : "";
+  netState.textContent = state.blocked || held || state.error || (state.online ? t("online") : t("offline"));
+  if (state.blocked || held) netState.dataset.state = "blocked";
 }
 
 const outbox = new Outbox({
   key: `hoatoc.scan-outbox.v1.${config.user}`,
   url: config.api.scans,
+  whoAmI: config.api.me,
+  owner: { user: config.user, office: config.office },
   maxScans: config.maxScans,
   onResults,
   onState,
