@@ -50,10 +50,14 @@ def read_csv(data: bytes, required: Iterable[str], optional: Iterable[str] = ())
     errors: dict[str, list[str]] = {}
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in allowed]
+    # A column named twice would let one of its cells win silently.
+    repeated = [c for c in dict.fromkeys(header) if header.count(c) > 1]
     if missing:
         errors["header"] = [_("Missing column: %(col)s", col=c) for c in missing]
     if unknown:
         errors.setdefault("header", []).extend(_("Unknown column: %(col)s", col=c) for c in unknown)
+    if repeated:
+        errors.setdefault("header", []).extend(_("Column named twice: %(col)s", col=c) for c in repeated)
     if errors:
         raise Invalid(_("The header row does not match the expected columns."), errors)
     result = CsvRows(header=header)

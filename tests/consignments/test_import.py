@@ -203,3 +203,18 @@ def test_a_huge_cell_is_named_by_row_and_column(api, session):
     )
     assert_problem(response, 422, "row 3.document_title")
     assert counts(session) == before
+
+
+def test_a_column_named_twice_is_refused(api, session):
+    data = b"recipient,recipient,document_number,urgency\nUBBC-MUONGPHANG,UBBC-MUONGNHE,CSV/2,flash\n"
+    before = counts(session)
+    with pytest.raises(Invalid) as excinfo:
+        import_csv(session, None, data, sender="UBBC-DIENBIEN", origin=None, prefix="EB")
+    assert set(excinfo.value.errors) == {"header"}
+    assert "recipient" in excinfo.value.errors["header"][0]
+    upload = {"file": (io.BytesIO(data), "gui.csv")}
+    response = api.as_("board").post(
+        "/api/v1/consignments/import", data=upload, content_type="multipart/form-data"
+    )
+    assert_problem(response, 422, "header")
+    assert counts(session) == before
