@@ -159,6 +159,11 @@ class _Stop:
 @click.option("--as-of", "as_of", callback=_as_of, help="Judge as if the clock read TIME (RFC 3339).")
 @click.option("--batch", type=click.IntRange(min=1, max=100_000), default=DEFAULT_BATCH, show_default=True)
 @click.option("--dry-run", is_flag=True, help="Report what would change, change nothing.")
+@click.option(
+    "--rehearsal",
+    is_flag=True,
+    help="With a future --as-of, record what it finds (a rehearsal's database only); otherwise a dry run.",
+)
 @click.option("--no-deliver", is_flag=True, help="Do not deliver webhooks after each round.")
 @click.option(
     "--workers",
@@ -169,11 +174,25 @@ class _Stop:
 )
 @with_appcontext
 def sweep_command(
-    every: float | None, as_of: datetime | None, batch: int, dry_run: bool, no_deliver: bool, workers: int
+    every: float | None,
+    as_of: datetime | None,
+    batch: int,
+    dry_run: bool,
+    rehearsal: bool,
+    no_deliver: bool,
+    workers: int,
 ) -> None:
     """Check every open consignment against its delivery standard once (or every SECONDS)."""
     if every is not None and (as_of is not None or dry_run):
         raise click.UsageError("--every cannot be combined with --as-of or --dry-run")
+    if as_of is not None and as_of > utcnow() and not (dry_run or rehearsal):
+        # "What will be late by tomorrow morning?" is a question. Recorded on live data, its answer would
+        # flag items late before their deadline, date alerts in the future and put off the items' next
+        # checks, so that the real sweeps that follow would not correct them.
+        dry_run = True
+        click.echo(
+            "--as-of is in the future: a question, nothing is recorded (--rehearsal to record it)", err=True
+        )
     if db.session.get_bind().dialect.name != "postgresql":
         workers = 1  # one writer at a time: more would only wait for each other
     options = {"batch": batch, "deliver": not no_deliver, "workers": workers}

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app import db
 from models import Alert, AlertKind
+from models.base import utcnow
 from tests.alerts.committed import committed, hoatoc
-from tests.alerts.helpers import accepted
+from tests.alerts.helpers import accepted, alerts_of, next_check
 
 HOATOC = [sys.executable, "-c", "from app.cli import main; main()"]
 
@@ -47,6 +49,31 @@ def test_dry_run_tells_what_would_happen_and_changes_nothing(app):
         assert "nothing was changed" in result.stdout
         db.session.expire_all()
         assert db.session.scalars(select(Alert).where(Alert.consignment_id == item.id)).all() == []
+
+
+@pytest.mark.committing
+def test_a_future_as_of_is_a_question_unless_it_is_a_rehearsal(app):
+    """ "What will be late by tomorrow morning?" on live data must not flag items before their deadline."""
+    with committed(app) as ids:
+        item = accepted(db.session, at=utcnow() - timedelta(hours=1))  # due in 3 hours
+        ids.append(item.id)
+        db.session.commit()
+        checked_at = next_check(db.session, item)
+        db.session.rollback()  # a new snapshot for each look after a command
+        tomorrow = (utcnow() + timedelta(days=1)).isoformat()
+        asked = hoatoc(app, "sweep", "--as-of", tomorrow, "--no-deliver")
+        assert asked.returncode == 0, asked.stderr
+        assert f"would open late {item.tracking}" in asked.stdout
+        assert "nothing was changed" in asked.stdout
+        assert "--as-of is in the future" in asked.stderr
+        db.session.expire_all()
+        assert alerts_of(db.session, item) == []
+        assert next_check(db.session, item) == checked_at  # the real sweeps still check it on time
+        db.session.rollback()
+        rehearsed = hoatoc(app, "sweep", "--as-of", tomorrow, "--no-deliver", "--rehearsal")
+        assert rehearsed.returncode == 0, rehearsed.stderr
+        db.session.expire_all()
+        assert AlertKind.LATE in {a.kind for a in alerts_of(db.session, item)}
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
