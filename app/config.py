@@ -86,8 +86,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "v1/openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+        # No Swagger UI: it would take /api/docs from our own page (home.api_docs) and needs scripts from
+        # a CDN that the content security policy refuses.
         "JSON_SORT_KEYS": False,
     }
     config.update(overrides or {})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -27,10 +29,17 @@ def index() -> str:
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str) -> Response:
     target = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else "/"
-    response = redirect(target)
+    response = redirect(_without_language_choice(target))
     if code in LANGUAGES:
         response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
+
+
+def _without_language_choice(url: str) -> str:
+    """The page the choice was made on, without its ``?lang=``: that would win over the new cookie."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "lang"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @bp.route("/api/docs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.alerts.services import open_alert
 from models import AlertKind
 from tests.factories import make_consignment
-from tests.support import login
+from tests.support import csrf_token, login
 
 
 def _tiles(html: str) -> str:
@@ -34,3 +34,23 @@ def test_printers_see_only_their_pages_and_no_alert_count(client):
     assert "In nhãn PDF và nhãn nhiệt" in tiles
     assert "đang mở" not in tiles  # printers have no alerts page
     assert "Quét bưu gửi" not in tiles
+
+
+def test_choosing_a_language_on_a_page_opened_with_lang_takes_effect(client):
+    """A shared link with ?lang=en, then the switch to Vietnamese: the page must not stay in English."""
+    assert '<html lang="en">' in client.get("/track?ids=EB000000005VN&lang=en").get_data(as_text=True)
+    switched = client.post(
+        "/lang/vi",
+        data={"csrf_token": csrf_token(client, "/track?ids=EB000000005VN&lang=en")},
+        headers={"Referer": "http://localhost/track?ids=EB000000005VN&lang=en"},
+    )
+    assert switched.status_code == 302
+    assert switched.headers["Location"].endswith("/track?ids=EB000000005VN")
+    assert '<html lang="vi">' in client.get(switched.headers["Location"]).get_data(as_text=True)
+
+
+def test_api_documentation_is_our_page_listing_the_endpoints(client):
+    page = client.get("/api/docs", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "/api/v1/scans" in page
+    assert "/api/v1/track/{tracking}" in page
+    assert "<script" not in page.split("</head>")[1]  # nothing the content security policy would refuse
