@@ -80,8 +80,19 @@ def new() -> str | Response | tuple[str, int]:
 def dispatch(dispatch_id: int) -> str:
     found, consignments = queries.get_dispatch(db.session, current_user, dispatch_id)
     view = present.dispatch_out(current_user, found, consignments)
-    label_station = "label_pages.station" in current_app.view_functions
-    return render_template("consignments/dispatch.html", dispatch=view, label_station=label_station)
+    may_print = "label_pages.station" in current_app.view_functions and any(
+        policy.may_print_at_office(current_user, c.origin_code) for c in consignments
+    )
+    return render_template("consignments/dispatch.html", dispatch=view, may_print=may_print,
+                           may_register=_on_sending_side(found.sender_code))  # fmt: skip
+
+
+def _on_sending_side(sender_code: str) -> bool:
+    """'Register another document' is for who sends such documents: the sender's board and counter clerks,
+    not a recipient (to whom 'another' means nothing) nor the label station."""
+    return policy.may_register_consignments(current_user) and (
+        policy.may_act_for_body(current_user, sender_code) or policy.counter_office(current_user) is not None
+    )
 
 
 @bp.route("/consignments")

@@ -320,3 +320,22 @@ def test_sending_the_same_import_form_again_registers_nothing_twice(app, session
         client.post("/consignments/import", data=fresh, content_type="multipart/form-data").status_code == 200
     )
     assert consignment_count(session) == registered + 2
+
+
+def test_dispatch_page_offers_only_what_the_reader_may_do(app):
+    sender = signed_in(app, "board")
+    data = [*document(**form_fields(sender)).items(), ("recipients", "UBBC-MUONGPHANG")]
+    location = sender.post("/consignments/new", data=MultiDict(data)).headers["Location"]
+    print_link, register_link = 'href="/labels?dispatch=', 'href="/consignments/new"'
+    offered = {}
+    for user in ("board", "board2", "printer", "admin"):
+        response = signed_in(app, user).get(location)
+        assert response.status_code == 200, user
+        main = response.get_data(as_text=True).split("<main", 1)[1]
+        offered[user] = (print_link in main, register_link in main)
+    assert offered == {
+        "board": (False, True),  # the sender registers, the label station prints
+        "board2": (False, False),  # a recipient does neither
+        "printer": (True, False),
+        "admin": (True, True),
+    }
