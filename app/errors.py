@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
+from app.i18n import translate_message
+
 log = logging.getLogger(__name__)
 
 FieldErrors = dict[str, list[str]]
@@ -117,13 +119,13 @@ def flatten_errors(messages: Any, prefix: str = "") -> FieldErrors:
                 out.setdefault(sub_path, []).extend(msgs)
     elif isinstance(messages, list | tuple):
         if all(isinstance(m, str) for m in messages):
-            out[prefix or "_schema"] = [_(m) for m in messages]
+            out[prefix or "_schema"] = [translate_message(m) for m in messages]
         else:
             for item in messages:
                 for sub_path, msgs in flatten_errors(item, prefix).items():
                     out.setdefault(sub_path, []).extend(msgs)
     elif messages is not None:
-        out[prefix or "_schema"] = [_(str(messages))]
+        out[prefix or "_schema"] = [translate_message(str(messages))]
     return out
 
 

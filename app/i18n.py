@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, Response, has_request_context, request
-from flask_babel import Babel, Domain, format_datetime, refresh
+from flask_babel import Babel, Domain, format_datetime, gettext, refresh
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -75,6 +76,70 @@ def local_time(value: datetime | None, fmt: str = "dd/MM/yyyy HH:mm") -> str:
     if value is None:
         return ""
     return format_datetime(value, fmt)
+
+
+# marshmallow's built-in messages that carry values (its validators: Range, Length, OneOf...). They reach the
+# error handler already formatted in English ("Must be greater than or equal to 1 and less than or equal to
+# 500."), so each is matched back to its template here and translated with the same values. Written as
+# marshmallow words them (tests/foundation/test_validation_messages.py checks every one against marshmallow).
+FORMATTED_MESSAGES = (
+    "Must be greater than or equal to %(min)s and less than or equal to %(max)s.",
+    "Must be greater than or equal to %(min)s and less than %(max)s.",
+    "Must be greater than %(min)s and less than or equal to %(max)s.",
+    "Must be greater than %(min)s and less than %(max)s.",
+    "Must be greater than or equal to %(min)s.",
+    "Must be greater than %(min)s.",
+    "Must be less than or equal to %(max)s.",
+    "Must be less than %(max)s.",
+    "Shorter than minimum length %(min)s.",
+    "Longer than maximum length %(max)s.",
+    "Length must be between %(min)s and %(max)s.",
+    "Length must be %(equal)s.",
+    "Must be equal to %(other)s.",
+    "Must be one of: %(values)s.",
+    "One or more of the choices you made was not in: %(choices)s.",
+    "One or more of the choices you made was in: %(values)s.",
+)
+# Its messages without values, translated by their text like any other (these have no other use in the code).
+PLAIN_MESSAGES = (
+    "Invalid value.",
+    "Invalid type.",
+    "Invalid input.",
+    "Not a valid tuple.",
+    "Not a valid utf-8 string.",
+    "Number too large.",
+    "Special numeric values (nan or infinity) are not permitted.",
+    "Not a valid email address.",
+    "String does not match expected pattern.",
+    "Not a valid delimited list.",  # webargs' DelimitedList
+)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _as_pattern(template: str) -> re.Pattern[str]:
+    """The template as a regular expression, each %(name)s a named group."""
+    literals = _PLACEHOLDER.split(template)
+    parts = [re.escape(text) if i % 2 == 0 else f"(?P<{text}>.+?)" for i, text in enumerate(literals)]
+    return re.compile("".join(parts))
+
+
+# The most specific first: two values before one, "greater than or equal to" before "greater than".
+_FORMATTED = sorted(
+    ((_as_pattern(t), t) for t in FORMATTED_MESSAGES),
+    key=lambda pair: (-pair[0].groups, -len(_PLACEHOLDER.sub("", pair[1]))),
+)
+
+
+def translate_message(message: str) -> str:
+    """A validation message in the current language: by its text, or by its template and values."""
+    translated = gettext(message)
+    if translated != message:
+        return translated
+    for pattern, template in _FORMATTED:
+        match = pattern.fullmatch(message)
+        if match:
+            return gettext(template, **match.groupdict())
+    return translated
 
 
 class PoBabel(Babel):
