@@ -28,6 +28,30 @@
   const lang = document.documentElement.lang;
   const say = (vi, en) => (lang === "en" ? en : vi);
 
+  // A printed label's row says so at once: the next print of it is a reprint and asks for a reason.
+  function countPrint(checkbox) {
+    const copies = Number(checkbox.dataset.printed || 0) + 1;
+    checkbox.dataset.printed = String(copies);
+    const cell = checkbox.closest("tr").querySelector("td.printed");
+    if (!cell) return;
+    const badge = document.createElement("span");
+    badge.className = "badge badge-warn";
+    badge.textContent = say(copies + " lần", copies + " times");
+    cell.replaceChildren(badge);
+  }
+
+  // The service's refusal in words: its message and each field's, never the raw field names.
+  function refused(problem, code) {
+    const fields = problem.errors || {};
+    const messages = Object.values(fields).flat().filter((m) => typeof m === "string");
+    status.textContent = [problem.detail || problem.title || String(code), ...messages].join(" — ");
+    if (fields.reason) {
+      const reason = document.getElementById("reason");
+      reason.required = true;
+      reason.focus();
+    }
+  }
+
   form.addEventListener("submit", async (event) => {
     const chosen = boxes().filter((b) => b.checked);
     if (!chosen.length) { event.preventDefault(); alert(say("Chưa chọn bưu gửi nào.", "Nothing selected.")); return; }
@@ -48,11 +72,12 @@
     bar.value = 0;
     status.textContent = say("Đang tạo nhãn…", "Rendering labels…");
     try {
-      const response = await fetch(form.action, { method: "POST", body: data, credentials: "same-origin" });
+      const response = await fetch(form.action, {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: { Accept: "application/problem+json" },
+      });
       if (!response.ok) {
-        const text = await response.text();
-        const doc = new DOMParser().parseFromString(text, "text/html");
-        status.textContent = (doc.querySelector("main") || doc.body).innerText.trim().slice(0, 400);
+        refused(await response.json().catch(() => ({})), response.status);
         return;
       }
       const total = Number(response.headers.get("Content-Length")) || 0;
@@ -79,7 +104,9 @@
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60000);
       bar.value = 100;
-      status.textContent = say("Xong: " + count + " nhãn. Tải lại trang để thấy số lần in.", "Done: " + count + " labels. Reload to see print counts.");
+      chosen.forEach(countPrint);
+      reason.value = "";  // each reprint gives its own reason
+      status.textContent = say("Xong: " + count + " nhãn.", "Done: " + count + " labels.");
     } catch (e) {
       status.textContent = say("Mất kết nối; hãy thử lại.", "Connection lost; try again.");
     }
