@@ -64,12 +64,14 @@ def create_shift(
     starts_at: datetime,
     ends_at: datetime,
     note: str | None = None,
+    now: datetime | None = None,
 ) -> DutyShift:
     office = session.get(Office, office_code)
     if office is None:
         raise Invalid(_("Unknown office %(code)s.", code=office_code), {"office": _("Unknown office.")})
     require_duty_manager(actor, office_code)
-    _check_times(starts_at, ends_at)
+    now = now or utcnow()
+    _check_times(starts_at, ends_at, now)
     person = _duty_person(session, username, office_code, kind)
     shift = DutyShift(
         office_code=office_code,
@@ -82,13 +84,18 @@ def create_shift(
     )
     _insert_once(session, shift)
     record(session, actor, "duty.create", "duty_shift", str(shift.id), **_audit_details(shift, person))
-    resolve_covered_gaps(session, office_code, kind)
+    resolve_covered_gaps(session, office_code, kind, now)
     return shift
 
 
-def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+def _check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
     if ends_at <= starts_at:
         raise Invalid(_("The shift must end after it starts."), {"ends_at": _("Must be after starts_at.")})
+    if ends_at <= now:
+        # An ended shift is the record of who was on duty (it can never be removed): written after the
+        # fact it would rewrite that record, and a typo in it would stay for good. One under way is fine.
+        message = _("This shift has already ended: the roster records duty, it cannot be written afterwards.")
+        raise Invalid(message, {"ends_at": message})
     if ends_at - starts_at > MAX_SHIFT:
         message = _("A shift lasts at most %(days)d days: check the dates.", days=MAX_SHIFT.days)
         raise Invalid(message, {"ends_at": message})

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from app.duty.services import on_duty_for
 from models import AuditEntry, Office
+from models.base import utcnow
 from models.duty import DutyKind, DutyShift
 from tests.duty.support import clerk, local, shift, user
 from tests.support import assert_problem
@@ -20,8 +23,8 @@ def _body(**overrides):
         "office": "32100",
         "user": "gdv.32100",
         "kind": "shift",
-        "starts_at": "2026-03-10T08:00:00+07:00",
-        "ends_at": "2026-03-10T14:00:00+07:00",
+        "starts_at": "2099-03-10T08:00:00+07:00",
+        "ends_at": "2099-03-10T14:00:00+07:00",
     }
     body.update(overrides)
     return body
@@ -34,8 +37,8 @@ def test_a_clerk_puts_someone_of_its_office_on_duty(api, session):
     assert shift_json["office"] == "32100"
     assert shift_json["user"] == "gdv.32100"
     assert shift_json["kind"] == "shift"
-    assert shift_json["starts_at"] == "2026-03-10T08:00:00+07:00"
-    assert shift_json["ends_at"] == "2026-03-10T14:00:00+07:00"
+    assert shift_json["starts_at"] == "2099-03-10T08:00:00+07:00"
+    assert shift_json["ends_at"] == "2099-03-10T14:00:00+07:00"
     assert shift_json["note"] == "0912 345 678"
     assert shift_json["created_by"] == "gdv.32100"
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "duty.create")).one()
@@ -46,10 +49,10 @@ def test_a_clerk_puts_someone_of_its_office_on_duty(api, session):
 
 def test_a_time_without_offset_is_vietnam_time(api):
     response = api.as_("admin").post(
-        "/api/v1/duty", json=_body(starts_at="2026-03-10T08:00", ends_at="2026-03-10T09:30")
+        "/api/v1/duty", json=_body(starts_at="2099-03-10T08:00", ends_at="2099-03-10T09:30")
     )
     assert response.status_code == 201
-    assert response.get_json()["starts_at"] == "2026-03-10T08:00:00+07:00"
+    assert response.get_json()["starts_at"] == "2099-03-10T08:00:00+07:00"
 
 
 def test_boundary_instant_belongs_to_the_next_shift_only(api, session):
@@ -123,8 +126,8 @@ def test_deactivated_people_cannot_be_put_on_duty(api, session):
 def test_bad_input_is_refused_and_changes_nothing(api, session):
     before = _count(session)
     cases = [
-        (_body(ends_at="2026-03-10T08:00:00+07:00"), "ends_at"),
-        (_body(ends_at="2026-05-10T08:00:00+07:00"), "ends_at"),
+        (_body(ends_at="2099-03-10T08:00:00+07:00"), "ends_at"),
+        (_body(ends_at="2099-05-10T08:00:00+07:00"), "ends_at"),
         (_body(kind="night"), "kind"),
         (_body(office="99999"), "office"),
         (_body(starts_at="yesterday"), "starts_at"),
@@ -241,3 +244,29 @@ def test_ids_beyond_the_database_range_are_unknown(api):
     assert_problem(
         api.as_("admin").post("/api/v1/inquiries/243259121582517824/answer", json={"answer": "x"}), 404
     )
+
+
+def test_a_shift_already_over_is_refused_one_under_way_is_not(api, session):
+    """An ended shift is the record of who was on duty and can never be removed: writing one afterwards
+    would rewrite that record, and a mistyped one would stay for good."""
+    before = _count(session)
+    now = utcnow()
+    yesterday = {
+        "starts_at": (now - timedelta(hours=30)).isoformat(),
+        "ends_at": (now - timedelta(hours=22)).isoformat(),
+    }
+    refused = assert_problem(api.as_("clerk").post("/api/v1/duty", json=_body(**yesterday)), 422, "ends_at")
+    assert set(refused["errors"]) == {"ends_at"}
+    long_ago = _body(
+        office="32000", user="gdv.32000", starts_at="2020-03-10T08:00", ends_at="2020-03-10T14:00"
+    )
+    assert_problem(api.as_("admin").post("/api/v1/duty", json=long_ago), 422, "ends_at")
+    assert _count(session) == before
+
+    under_way = {
+        "starts_at": (now - timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=5)).isoformat(),
+    }
+    response = api.as_("clerk").post("/api/v1/duty", json=_body(**under_way))
+    assert response.status_code == 201, response.get_json()
+    assert api.as_("clerk").delete(f"/api/v1/duty/{response.get_json()['id']}").status_code == 204
