@@ -58,7 +58,12 @@ class AlertSchema(OutputSchema):
     detail = fields.String(metadata={"description": "why, in words, in the request's language (?lang=)"})
     reason = fields.Nested(ReasonSchema, allow_none=True, metadata={"description": "the facts behind detail"})
     severity = fields.Integer(metadata={"description": "0 gravest"})
-    on_duty = fields.List(fields.String(), metadata={"description": "usernames on duty at the office now"})
+    on_duty = fields.List(
+        fields.String(),
+        metadata={
+            "description": "usernames on duty at the office now; for a duty_gap, those it reaches during the gap"
+        },
+    )
     acknowledged_by = fields.String(allow_none=True)
     acknowledged_at = LocalDateTime(allow_none=True)
     note = fields.String(allow_none=True, metadata={"description": "the acknowledgement's note"})

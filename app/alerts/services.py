@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from sqlalchemy.sql import literal
 
 from app.alerts.estimate import estimate as estimate
+from app.alerts.messages import moment
 from app.alerts.schedule import mark_for_check as mark_for_check
 from app.alerts.schedule import schedule_check as schedule_check
 from app.audit.services import record
@@ -254,10 +255,33 @@ def _conflict_reason(alert: Alert) -> str:
 
 
 def on_duty(session: Session, alerts: list[Alert], at: datetime) -> dict[int, list[str]]:
-    """alert id -> usernames of the people on duty at its office (from the duty roster, when there is one)."""
+    """alert id -> usernames of the people on duty at its office (from the duty roster, when there is one).
+
+    At ``at`` (now), except for a duty gap: nobody covers that duty then, so the people the alert names are
+    those it reaches during the gap (the office's other duty, else its sorting centre's operations and
+    leadership; docs/operations-desk.md), never the ones on duty now who are missing from the gap.
+    """
     try:
-        from app.duty.services import on_duty_map
+        from app.duty.services import on_duty_for, on_duty_map
     except ImportError:  # the duty roster is its own domain; without it nobody is listed
         return {a.id: [] for a in alerts}
-    by_office = on_duty_map(session, [a.office_code for a in alerts], at)
-    return {a.id: by_office.get(a.office_code or "", []) for a in alerts}
+    gap_starts = {a.id: start for a in alerts if (start := _gap_start(a)) is not None}
+    by_office = on_duty_map(session, [a.office_code for a in alerts if a.id not in gap_starts], at)
+    during_gap: dict[tuple[str | None, datetime], list[str]] = {}
+    for alert in alerts:
+        if alert.id in gap_starts:
+            key = (alert.office_code, gap_starts[alert.id])
+            if key not in during_gap:
+                during_gap[key] = on_duty_for(session, alert.office_code, key[1])
+    return {
+        a.id: during_gap[(a.office_code, gap_starts[a.id])]
+        if a.id in gap_starts
+        else by_office.get(a.office_code or "", [])
+        for a in alerts
+    }
+
+
+def _gap_start(alert: Alert) -> datetime | None:
+    if alert.kind != AlertKind.DUTY_GAP or not isinstance(alert.data, dict):
+        return None
+    return moment(alert.data.get("starts_at"))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
 from app.duty.services import on_duty_for, on_duty_map
 from models.duty import DutyKind
 from tests.duty.support import clerk, local, shift, user
@@ -54,3 +58,44 @@ def test_many_offices_at_once_match_one_by_one(session):
     together = on_duty_map(session, codes, AT)
     assert together == {code: on_duty_for(session, code, AT) for code in codes if code}
     assert together["32105"] == ["gdv.32000"]
+
+
+def test_a_duty_gap_alert_names_who_it_reaches_during_the_gap_not_who_is_on_duty_now(session, api):
+    from app.duty.coverage import check_duty_gaps
+    from models import Alert, AlertKind
+    from models.base import utcnow
+
+    now = utcnow()
+    counter = user(session, "gdv.32100")
+    centre = user(session, "gdv.32000")
+    shift(session, "32100", counter, DutyKind.SHIFT, now - timedelta(hours=1), 2)  # on shift today
+    # During the gap (from 1 March, nobody on shift at 32100) the centre's operations answer for it.
+    shift(session, "32000", centre, DutyKind.OPERATIONS, local("2026-03-01 00:00"), 24)
+    check_duty_gaps(session, local("2026-02-28 08:00"))
+    session.commit()
+    gap = session.scalars(
+        select(Alert).where(Alert.kind == AlertKind.DUTY_GAP, Alert.office_code == "32100")
+    ).one()
+    listed = {
+        a["id"]: a
+        for a in api.as_("admin").get("/api/v1/alerts?kind=duty_gap&per_page=500").get_json()["items"]
+    }
+    assert listed[gap.id]["on_duty"] == ["gdv.32000"]
+    assert "gdv.32100" not in listed[gap.id]["on_duty"]  # on shift now, but missing from the gap itself
+
+
+def test_a_duty_gap_nobody_answers_for_lists_nobody(session, api):
+    from app.duty.coverage import check_duty_gaps
+    from models import Alert, AlertKind
+    from models.base import utcnow
+
+    now = utcnow()
+    shift(session, "32100", user(session, "gdv.32100"), DutyKind.SHIFT, now - timedelta(hours=1), 2)
+    shift(session, "32100", user(session, "gdv.32000"), DutyKind.LEADERSHIP, now - timedelta(hours=1), 2)
+    check_duty_gaps(session, local("2026-02-28 08:00"))
+    session.commit()
+    gap = session.scalars(
+        select(Alert).where(Alert.kind == AlertKind.DUTY_GAP, Alert.office_code == "32100")
+    ).one()
+    listed = api.as_("admin").get(f"/api/v1/alerts/{gap.id}").get_json()
+    assert listed["on_duty"] == []  # nobody answers for 32100 then, whoever is on duty today
