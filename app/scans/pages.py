@@ -18,8 +18,8 @@ from app.auth.policy import is_admin, require_scanner
 from app.scans.admission import BAG_EVENTS
 from app.scans.inputs import MAX_SCANS, REQUIRED_DETAILS
 from app.scans.strings import station_strings
-from app.vocabulary import event_label, status_label
-from models import EventCode, Office, Status
+from app.vocabulary import event_label, flag_label, status_label
+from models import AlertKind, EventCode, Office, Status
 from models.base import utcnow
 
 bp = Blueprint("scan_pages", __name__)
@@ -69,6 +69,7 @@ def station() -> str:
         "events": _events(),
         "strings": station_strings(),
         "statuses": {status.value: status_label(status) for status in Status},
+        "flags": {kind.value: flag_label(kind) for kind in AlertKind},
         "api": {"scans": "/api/v1/scans", "bags": "/api/v1/bags", "me": "/api/v1/me"},
     }
     return render_template(

@@ -12,6 +12,7 @@ def station_strings() -> dict[str, str]:
         "waiting": _("waiting to be sent"),
         "sending": _("Sending…"),
         "recorded": _("Recorded"),
+        "flagged": _("to be checked"),
         "duplicate": _("Already recorded (sent again)"),
         "bag_items": _("items in the bag"),
         "rejected": _("Rejected"),

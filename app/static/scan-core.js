@@ -109,7 +109,8 @@ export function problemText(data) {
   return [data.detail, ...fieldErrors].filter(Boolean).join(" — ");
 }
 
-// Beeps made with WebAudio (no sound files): high and short when recorded, low and doubled when refused.
+// Beeps made with WebAudio (no sound files): high and short when recorded, low and doubled when refused,
+// falling in two steps when recorded with a flag (out of sequence, off its route...).
 class Beeper {
   constructor() {
     this.ctx = null;
@@ -144,6 +145,10 @@ class Beeper {
   queued() {
     this.tone(660, 0.08);
     this.tone(660, 0.08, "sine", 0.12);
+  }
+  warning() {
+    this.tone(880, 0.12, "triangle");
+    this.tone(587, 0.2, "triangle", 0.15);
   }
   soft() {
     this.tone(520, 0.05);

@@ -60,24 +60,40 @@ function recentRow(scan) {
   return tr;
 }
 
+// The flags the item carries after a scan the server recorded (a second acceptance, a move after delivery...):
+// recorded, but not a clean scan, so the clerk must see it and hear it.
+function flagsOf(result) {
+  return result.result === "rejected" ? [] : result.flags || [];
+}
+
+function flagWords(result) {
+  return flagsOf(result)
+    .map((flag) => (config.flags && config.flags[flag]) || flag)
+    .join(", ");
+}
+
 function resultText(result) {
   // A bag scan stands for every item in the bag: say how many, so the clerk can compare with the manifest.
   const items = result.bag && result.result !== "rejected" ? ` · ${result.bag_items} ${t("bag_items")}` : "";
-  if (result.result === "recorded") return t("recorded") + items;
-  if (result.result === "duplicate") return t("duplicate") + items;
+  const flagged = flagsOf(result).length ? ` · ${t("flagged")}: ${flagWords(result)}` : "";
+  if (result.result === "recorded") return t("recorded") + items + flagged;
+  if (result.result === "duplicate") return t("duplicate") + items + flagged;
   const reasons = Object.values(result.errors || {}).flat().join(" ");
   return `${t("rejected")}: ${reasons}`;
 }
 
 function toneOf(result) {
-  return result.result === "rejected" ? "bad" : "ok";
+  if (result.result === "rejected") return "bad";
+  return flagsOf(result).length ? "warn" : "ok";
 }
 
+const MARK = { bad: "✗", warn: "⚠", ok: "✓" };
+
 function onResults(batch, results) {
-  let anyBad = false;
+  const tones = new Set();
   batch.forEach((scan, index) => {
     const result = results[index] || { result: "rejected", errors: {} };
-    anyBad = anyBad || result.result === "rejected";
+    tones.add(toneOf(result));
     const tr = rows.get(scan.id) || recentRow(scan);
     tr.dataset.tone = toneOf(result);
     tr.dataset.result = result.result;
@@ -85,10 +101,11 @@ function onResults(batch, results) {
     tr.cells[4].textContent = resultText(result);
     if (scan.id === latestId) {
       const what = `${group(scan.tracking || scan.bag || "")} · ${scan.event}`;
-      show(toneOf(result), `${result.result === "rejected" ? "✗" : "✓"} ${what} — ${resultText(result)}`);
+      show(toneOf(result), `${MARK[toneOf(result)]} ${what} — ${resultText(result)}`);
     }
   });
-  if (anyBad) beep.error();
+  if (tones.has("bad")) beep.error();
+  else if (tones.has("warn")) beep.warning();
   else beep.ok();
 }
 

@@ -159,6 +159,7 @@ def test_failed_delivery_and_hold_details_are_not_reused(page, live_server):
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
     page.keyboard.press("F6")  # EMH: delivery failed
+    expect(page.locator("#scan-input")).to_be_focused()  # the station has taken the focus back: fill now
     page.locator("#emh-reason").fill("Nobody at the address")
     page.locator("#emh-action").select_option("retry")
     page.locator("#scan-input").focus()
@@ -168,9 +169,11 @@ def test_failed_delivery_and_hold_details_are_not_reused(page, live_server):
     expect(page.locator("#emh-action")).to_have_value("")
     _scan(page, second)
     assert page.locator("#last-result").get_attribute("data-tone") == "bad"
+    expect(page.locator("#details-EMH .detail-input:focus")).to_have_count(1)  # asked for, then scan on
 
     page.locator("#scan-input").focus()
     _scan(page, "XHD")  # held for a security check
+    expect(page.locator("#scan-input")).to_be_focused()
     page.locator("#xhd-reason").fill("Niêm phong rách")
     page.locator("#scan-input").focus()
     _scan(page, first)
@@ -181,3 +184,24 @@ def test_failed_delivery_and_hold_details_are_not_reused(page, live_server):
     expect(page.locator("#xhd-reason")).to_be_focused()
     assert page.locator("#queue-count").text_content() == "0"
     assert set(_details_of(live_server, [first, second])) == {(first, "EMH"), (first, "XHD")}
+
+
+def test_a_scan_recorded_with_a_flag_is_shown_as_a_warning(page, live_server):
+    first, second = _items(live_server, 2)
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/scan")
+    _scan(page, first)
+    _scan(page, second)
+    _settled(page, 2)
+    assert page.locator("#last-result").get_attribute("data-tone") == "ok"
+
+    _scan(page, first)  # accepted a second time: recorded, and flagged out of sequence
+    _settled(page, 3)
+    last = page.locator("#last-result")
+    assert last.get_attribute("data-tone") == "warn"
+    expect(last).to_contain_text("Đã ghi nhận")
+    expect(last).to_contain_text("Quét sai trình tự")  # the flag in words, not its code
+    assert "sequence_anomaly" not in last.text_content()
+    assert page.locator("#recent tr").first.get_attribute("data-tone") == "warn"
+    assert page.locator("#recent tr[data-result=recorded][data-tone=ok]").count() == 2
+    assert _events_by_tracking(live_server, [first]) == {(first, "EMA"): 2}
