@@ -253,6 +253,26 @@ def test_a_scan_before_registration_is_a_clock_error(api, session):
     assert "at" in result["errors"]
 
 
+def test_clock_errors_say_in_vietnamese_which_way_the_time_is_wrong(api, session):
+    fresh = consignment(session, now=ago(5))
+    ahead, behind = results(
+        post_scans(
+            api,
+            "clerk",
+            [
+                scan(fresh.tracking, "EMA", utcnow() + timedelta(hours=2)),
+                scan(fresh.tracking, "EMA", ago(24 * 60)),
+            ],
+        )
+    )
+    [future] = ahead["errors"]["at"]
+    assert "tương lai" in future
+    assert "10 phút" in future
+    assert "Sớm hơn hiện tại" not in future  # "earlier than now" said the opposite
+    [past] = behind["errors"]["at"]
+    assert past.startswith("Thời điểm quét sớm hơn thời điểm đăng ký")
+
+
 def test_movement_clears_stalled_and_delivery_clears_late(api, session, item):
     from app.alerts.services import open_alert
     from models import AlertKind
