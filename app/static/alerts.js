@@ -7,9 +7,10 @@
   const stamp = document.getElementById("alerts-refreshed");
 
   function busy() {
-    // Someone is writing an acknowledgement note: replacing the list now would lose it.
+    // Someone is in the list (writing a note, on a button or a link): replacing it now would lose the
+    // note, or drop keyboard focus to the top of the page. The next tick after focus leaves refreshes.
     const active = document.activeElement;
-    if (active && list.contains(active) && active.tagName !== "A") return true;
+    if (active && list.contains(active)) return true;
     return Array.from(list.querySelectorAll("textarea")).some(function (t) { return t.value.trim() !== ""; });
   }
 

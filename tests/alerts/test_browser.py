@@ -54,3 +54,36 @@ def test_the_list_refreshes_by_itself(page, live_server):
     _alert(live_server, newcomer)
     page.clock.run_for(31_000)  # the page asks for the list every 30 seconds
     page.get_by_text(newcomer).wait_for()
+
+
+def test_the_refresh_waits_while_a_link_in_the_list_has_focus(page, live_server):
+    with live_server.session() as session:
+        for _ in range(101):  # one more than a page: the list ends with a link to the next page
+            item = make_consignment(session, due_at=utcnow() - timedelta(hours=1))
+            open_alert(
+                session, AlertKind.STALLED, "đứng yên (trang sau)", consignment=item, office_code="32100"
+            )
+        session.commit()
+    try:
+        _refresh_waits_for_focus_to_leave(page, live_server)
+    finally:  # the server is shared: leave no hundred open alerts to the tests after this one
+        with live_server.session() as session:
+            for alert in session.query(Alert).filter_by(detail="đứng yên (trang sau)"):
+                alert.state = AlertState.RESOLVED
+                alert.resolved_at = utcnow()
+            session.commit()
+
+
+def _refresh_waits_for_focus_to_leave(page, live_server) -> None:
+    partials: list[str] = []
+    page.on("request", lambda r: partials.append(r.url) if r.headers.get("x-partial") == "1" else None)
+    page.clock.install()
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/alerts")
+    page.locator("#alert-list nav a").last.focus()  # as after Tab reaches "Next"
+    page.clock.run_for(31_000)  # a tick while the link has focus: nothing is replaced
+    assert page.evaluate("document.activeElement.closest('#alert-list nav') !== null")
+    page.evaluate("document.activeElement.blur()")
+    with page.expect_response(lambda r: r.request.headers.get("x-partial") == "1"):
+        page.clock.run_for(30_000)  # focus has left the list: the next tick refreshes it
+    assert len(partials) == 1  # only the tick after focus left asked for the list

@@ -115,3 +115,20 @@ def test_public_tracking_without_signing_in(page, live_server, dispatch, lang):
     assert page.locator(".stage.done").count() >= 1
     # Nothing personal: the receiver's name is not on the public page.
     assert "Văn thư 0" not in page.content()
+
+
+def test_the_minute_refresh_keeps_keyboard_focus_where_it_was(page, live_server, dispatch):
+    page.clock.install()
+    login(page, live_server, "board")
+    page.goto(f"{live_server.url}/board")
+    link = "#board-live a[href*='/board/dispatches/']"
+    href = page.locator(link).first.get_attribute("href")
+    page.locator(link).first.focus()  # as after Tab reaches the dispatch's link
+    page.evaluate("document.getElementById('board-live').firstElementChild.dataset.before = '1'")
+    with page.expect_response(
+        lambda r: r.url.endswith("/board") and r.request.headers.get("x-partial") == "1"
+    ):
+        page.clock.run_for(61_000)  # the board asks for its live part every minute
+    page.wait_for_function("!document.querySelector('#board-live [data-before]')")  # replaced
+    assert page.evaluate("document.activeElement.closest('#board-live') !== null")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == href
