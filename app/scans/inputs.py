@@ -85,6 +85,24 @@ REQUIRED_DETAILS = {
 }
 
 
+# A required detail is what a person reads later (who received the item, why it failed, what was done):
+# text, never a number or true/false that a device put there. No list of actions is kept (the demo and
+# handhelds write them in words), so any text will do.
+DETAIL_NOT_TEXT = _l("Must be text, not a number, true/false or a list.")
+
+
+def required_detail_errors(event: EventCode | None, details: dict[str, Any]) -> dict[str, list[str]]:
+    """``details.<key>`` -> errors, for each detail ``event`` requires that is missing, blank or not text."""
+    errors: dict[str, list[str]] = {}
+    for key, why in REQUIRED_DETAILS.get(event, {}).items() if event else ():
+        value = details.get(key)
+        if value is not None and not isinstance(value, str):
+            errors[f"details.{key}"] = [str(DETAIL_NOT_TEXT), str(why)]
+        elif not (value or "").strip():
+            errors[f"details.{key}"] = [str(why)]
+    return errors
+
+
 class TooManyScans(DomainError):
     status = 413
     title = _l("Request too large")

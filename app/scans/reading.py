@@ -28,7 +28,6 @@ from app.scans.inputs import (
     NUL_ERROR,
     OFFICE_CODE,
     OFFICE_CODE_ERROR,
-    REQUIRED_DETAILS,
     RejectedInput,
     ScanInput,
     bag_error,
@@ -36,6 +35,7 @@ from app.scans.inputs import (
     has_control,
     raw_id,
     raw_tracking,
+    required_detail_errors,
     tracking_error,
 )
 from models import EventCode
@@ -204,7 +204,4 @@ def _whole(raw: dict[str, Any], event: EventCode | None, details: dict[str, Any]
     """Rules across fields, checked (as the schema does) only once every field is readable."""
     if ("tracking" in raw) == ("bag" in raw):
         return {"tracking": [_("Give either a tracking number or a bag id.")]}
-    required = REQUIRED_DETAILS.get(event, {}) if event else {}
-    return {
-        f"details.{k}": [str(why)] for k, why in required.items() if not str(details.get(k) or "").strip()
-    }
+    return required_detail_errors(event, details)

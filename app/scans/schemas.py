@@ -19,10 +19,10 @@ from app.scans.inputs import (
     NUL_ERROR,
     OFFICE_CODE,
     OFFICE_CODE_ERROR,
-    REQUIRED_DETAILS,
     ScanInput,
     TooManyScans,
     bag_error,
+    required_detail_errors,
     tracking_error,
 )
 from models import EventCode
@@ -95,11 +95,9 @@ class ScanSchema(InputSchema):
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if ("tracking" in data) == ("bag" in data):
             raise ValidationError(_("Give either a tracking number or a bag id."), "tracking")
-        required = REQUIRED_DETAILS.get(EventCode(data["event"]), {})
-        details = data.get("details") or {}
-        missing = {k: [str(why)] for k, why in required.items() if not str(details.get(k) or "").strip()}
-        if missing:
-            raise ValidationError({"details": missing})
+        wrong = required_detail_errors(EventCode(data["event"]), data.get("details") or {})
+        if wrong:
+            raise ValidationError({"details": {path.split(".", 1)[1]: why for path, why in wrong.items()}})
 
     @ma.post_load
     def _make(self, data: dict[str, Any], **_kwargs: Any) -> ScanInput:

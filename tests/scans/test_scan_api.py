@@ -196,6 +196,31 @@ def test_a_mixed_batch_stores_the_good_and_names_what_is_wrong_with_the_rest(api
     assert refreshed(session, cancelled).status == Status.CANCELLED
 
 
+def test_required_details_must_be_text_and_only_that_scan_is_rejected(api, session):
+    # Addressed to the provincial commission: the clerk's own office (32100) delivers it.
+    item = consignment(session, recipient_code="UBBC-DIENBIEN")
+    batch = [
+        scan(item.tracking, "EMA", ago(60)),
+        scan(item.tracking, "EMI", ago(5), details={"receiver": 5}),
+        scan(item.tracking, "EMH", ago(10), details={"reason": True, "action": "retry"}),
+        scan(item.tracking, "EMH", ago(10), details={"reason": "Vắng nhà", "action": 3.5}),
+        scan(item.tracking, "XHD", ago(10), details={"reason": 0}),
+        scan(item.tracking, "EMI", ago(5), details={"receiver": "   "}),
+        scan(item.tracking, "EDD", ago(50)),
+    ]
+    out = results(post_scans(api, "clerk", batch))
+    assert [r["result"] for r in out] == [
+        "recorded", "rejected", "rejected", "rejected", "rejected", "rejected", "recorded",
+    ]  # fmt: skip
+    assert set(out[1]["errors"]) == {"details.receiver"}
+    assert set(out[2]["errors"]) == {"details.reason"}
+    assert set(out[3]["errors"]) == {"details.action"}
+    assert set(out[4]["errors"]) == {"details.reason"}
+    assert set(out[5]["errors"]) == {"details.receiver"}
+    assert event_count(session, item) == 2
+    assert refreshed(session, item).status == Status.IN_TRANSIT
+
+
 def test_office_defaults_to_the_clerks_and_admins_must_say_it(api, session, item):
     [clerk] = results(post_scans(api, "clerk", [scan(item.tracking, "EMA", ago(30))]))
     assert clerk["result"] == "recorded"
