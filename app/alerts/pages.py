@@ -78,7 +78,7 @@ def index() -> str:
 def _state_labels() -> list[tuple[str, str]]:
     return [
         ("unresolved", _("Not resolved (open and acknowledged)")),
-        ("open", _("Open")),
+        ("open", _("Open (not acknowledged)")),
         ("acknowledged", _("Acknowledged")),
         ("resolved", _("Resolved")),
         ("all", _("All")),

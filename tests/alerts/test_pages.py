@@ -179,3 +179,14 @@ def test_who_may_open_each_page(app):
     anonymous = app.test_client()
     for path in expected:
         assert anonymous.get(path).status_code == 302
+
+
+def test_the_filters_say_open_and_inquiry_in_the_projects_words(session, client):
+    login(client, "clerk")
+    html = client.get("/alerts").get_data(as_text=True)
+    assert re.search(r'<option value="open"\s*>Đang mở', html)
+    assert '<option value="inquiry_overdue" >Yêu cầu tra cứu quá hạn trả lời</option>' in html
+    assert "Chưa trả lời" not in html  # that is an inquiry waiting for its answer, not an open alert
+    assert "Khiếu nại" not in html  # a complaint is not what an inquiry is
+    inquiries = client.get("/inquiries").get_data(as_text=True)
+    assert "Chưa trả lời" in inquiries  # an open inquiry is still an unanswered one there
