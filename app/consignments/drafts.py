@@ -14,11 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import policy
-from app.errors import FieldErrors, Invalid
+from app.errors import FieldErrors, Invalid, flatten_errors
 from models import Body, Confidentiality, Office, OfficeKind, Role, Urgency, User
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -131,20 +132,32 @@ class DraftBuilder:
 
     def build(self, data: dict[str, Any], recipients: list[tuple[str, dict[str, Any]]]) -> list[Draft]:
         """Drafts for each (error path, recipient spec); Invalid naming every bad field, Forbidden off scope."""
+        errors: FieldErrors = {}
+        sender, origin, resolved = self._resolve(data, recipients, errors)
+        if sender is not None and origin is not None and self.actor is not None:
+            policy.require_register_consignment(self.actor, sender.code, origin.code)
+        if errors or sender is None or origin is None:
+            raise Invalid(_("Nothing was registered: fix the fields listed."), errors)
+        return [self._draft(data, sender, origin, *recipient) for recipient in resolved]
+
+    def problems(self, data: dict[str, Any], recipients: list[tuple[str, dict[str, Any]]]) -> FieldErrors:
+        """The reference and time problems of what a schema could read of an invalid input, without raising:
+        they are reported together with the schema's errors, not one attempt later."""
+        errors: FieldErrors = {}
+        self._resolve(data, recipients, errors)
+        return errors
+
+    def _resolve(
+        self, data: dict[str, Any], recipients: list[tuple[str, dict[str, Any]]], errors: FieldErrors
+    ) -> tuple[BodyRef | None, Office | None, list[tuple[str | None, str, str | None, Office]]]:
         self.directory.prefetch(
             [data.get("sender") or ""] + [spec.get("code", "") for _path, spec in recipients],
             [data.get("origin") or ""] + [spec.get("office", "") for _path, spec in recipients],
         )
-        errors: FieldErrors = {}
         sender = self._sender(data, errors)
         origin = self._origin(data, sender, errors) if sender is not None else None
         self._check_times(data, errors)
-        if sender is not None and origin is not None and self.actor is not None:
-            policy.require_register_consignment(self.actor, sender.code, origin.code)
-        resolved = self._recipients(sender, recipients, errors)
-        if errors or sender is None or origin is None:
-            raise Invalid(_("Nothing was registered: fix the fields listed."), errors)
-        return [self._draft(data, sender, origin, *recipient) for recipient in resolved]
+        return sender, origin, self._recipients(sender, recipients, errors)
 
     def _sender(self, data: dict[str, Any], errors: FieldErrors) -> BodyRef | None:
         code = data.get("sender")
@@ -237,3 +250,24 @@ class DraftBuilder:
             pieces=data.get("pieces") or 1,
             weight_g=data.get("weight_g"),
         )
+
+
+def every_error(
+    session: Session, actor: User | None, error: ValidationError, recipients_key: str, now: datetime
+) -> FieldErrors:
+    """A schema's errors and the reference and time checks of what it could read, all at once.
+
+    ``recipients_key`` is ``recipient`` (one consignment) or ``recipients`` (a dispatch). Recipients are
+    checked only when the schema read all of them: a list with a bad item loses its positions.
+    """
+    errors = flatten_errors(error.messages)
+    data = error.valid_data if isinstance(error.valid_data, dict) else {}
+    read = recipients_key in data and not any(p.split(".")[0] == recipients_key for p in errors)
+    specs: list[tuple[str, dict[str, Any]]] = []
+    if read and recipients_key == "recipients":
+        specs = [(f"recipients.{i}", spec) for i, spec in enumerate(data["recipients"])]
+    elif read:
+        specs = [("recipient", data["recipient"])]
+    for path, messages in DraftBuilder(session, actor, now).problems(data, specs).items():
+        errors.setdefault(path, messages)
+    return errors

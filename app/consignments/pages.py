@@ -13,10 +13,11 @@ from werkzeug.wrappers import Response
 from app import db, s10
 from app.api.pagination import paginate
 from app.auth import policy
-from app.consignments import forms, imports, present, queries, services, vocab
+from app.consignments import drafts, forms, imports, present, queries, services, vocab
 from app.consignments.schemas import FLAGS, DispatchIn
-from app.errors import Forbidden, Invalid, flatten_errors
+from app.errors import Forbidden, Invalid
 from models import Role, Status
+from models.base import utcnow
 
 bp = Blueprint("consignment_pages", __name__)
 PER_PAGE = 50
@@ -49,14 +50,10 @@ def new() -> str | Response | tuple[str, int]:
                                errors=[], form_key=forms.new_form_key())  # fmt: skip
     body = forms.dispatch_body(request.form, current_user, options)
     try:
-        if not body.get("recipients"):
-            raise Invalid(errors={"recipients": [_("Choose at least one recipient.")]})
-        data = DispatchIn().load(body)
+        data = _load_dispatch(body)
         result = services.register_dispatch(db.session, current_user, data, prefix=_prefix())
-    except (ValidationError, Invalid) as exc:
-        errors = flatten_errors(exc.messages) if isinstance(exc, ValidationError) else exc.errors
-        if not body.get("sender") and "sender" not in errors:  # named now, not after the next attempt
-            errors = {"sender": [_("Give the code of the sending election body.")], **errors}
+    except Invalid as exc:
+        errors = exc.errors
         bodies = {b.code: b for _kind, group in options.bodies_by_kind for b in group}
         chosen = {r for r in body.get("recipients", []) if isinstance(r, str)}
         return render_template(
@@ -73,6 +70,20 @@ def new() -> str | Response | tuple[str, int]:
     else:
         flash(_("This form was already sent: here is what it registered."), "info")
     return redirect(url_for("consignment_pages.dispatch", dispatch_id=result.dispatch.id))
+
+
+def _load_dispatch(body: dict[str, Any]) -> dict[str, Any]:
+    """The form as a dispatch request; Invalid naming every field wrong, not one group per attempt."""
+    errors: dict[str, list[str]] = {}
+    try:
+        data: dict[str, Any] = DispatchIn().load(body)
+    except ValidationError as exc:
+        errors = drafts.every_error(db.session, current_user, exc, "recipients", utcnow())
+    if not body.get("recipients"):
+        errors["recipients"] = [_("Choose at least one recipient.")]
+    if errors:
+        raise Invalid(_("Nothing was registered: fix the fields listed."), errors)
+    return data
 
 
 @bp.route("/dispatches/<int:dispatch_id>")

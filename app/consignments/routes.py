@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
-from flask import current_app
+from flask import Request, current_app
 from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError
 
 from app import db
 from app.api.pagination import paginate
+from app.api.parsing import ApiParser
 from app.auth.current import api_actor
-from app.consignments import imports, present, queries, services
+from app.consignments import drafts, imports, present, queries, services
 from app.consignments.schemas import (
     CancelIn,
     ConsignmentIn,
@@ -25,6 +30,8 @@ from app.consignments.schemas import (
     ImportFormIn,
     ImportOut,
 )
+from app.errors import Invalid
+from models.base import utcnow
 
 blp = Blueprint(
     "consignments",
@@ -35,6 +42,39 @@ blp = Blueprint(
         "answers 404, like an unknown number."
     ),
 )
+
+
+# The field naming the recipients, by registration schema.
+RECIPIENTS_KEY = {ConsignmentIn: "recipient", DispatchIn: "recipients"}
+
+
+class RegistrationParser(ApiParser):
+    """Names every invalid field of a registration at once: a body the schema refuses is also checked
+    against the reference data (unknown bodies and offices, dates), as far as the schema could read it."""
+
+    def handle_error(
+        self,
+        error: ValidationError,
+        req: Request,
+        schema: Schema,
+        *,
+        error_status_code: int | None,
+        error_headers: Mapping[str, str] | None,
+    ) -> NoReturn:
+        key = RECIPIENTS_KEY.get(type(schema))
+        messages = error.messages.get("json") if isinstance(error.messages, dict) else None
+        readable = isinstance(error.valid_data, dict)  # not for a body refused before its schema ran
+        if key is None or messages is None or not readable or not current_user.is_authenticated:
+            super().handle_error(
+                error, req, schema, error_status_code=error_status_code, error_headers=error_headers
+            )
+        actor = current_user._get_current_object()
+        body_error = ValidationError(messages, valid_data=error.valid_data)
+        errors = drafts.every_error(db.session, actor, body_error, key, utcnow())
+        raise Invalid(_("Some fields are invalid: see errors."), errors)
+
+
+blp.ARGUMENTS_PARSER = RegistrationParser()  # this blueprint's only: the others keep the shared parser
 
 
 def serial_prefix() -> str:

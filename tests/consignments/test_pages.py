@@ -339,3 +339,23 @@ def test_dispatch_page_offers_only_what_the_reader_may_do(app):
         "printer": (True, False),
         "admin": (True, True),
     }
+
+
+def test_the_form_names_every_wrong_field_at_once(app, session):
+    client = signed_in(app, "board")
+    before = consignment_count(session)
+    data = document(**form_fields(client), document_number="", document_date="2099-01-01",
+                    deliver_by="2020-01-01T08:00")  # fmt: skip
+    response = client.post(
+        "/consignments/new", data=MultiDict([*data.items(), ("recipients", "UBBC-MUONGNHE")])
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for label in ("Số văn bản", "Ngày văn bản", "Hẹn giờ phát"):
+        assert f"<strong>{label}" in html, label
+    nobody = client.post("/consignments/new", data={**data, **form_fields(client)})
+    html = nobody.get_data(as_text=True)
+    for label in ("Số văn bản", "Ngày văn bản", "Hẹn giờ phát"):
+        assert f"<strong>{label}" in html, label
+    assert "Hãy chọn ít nhất một nơi nhận" in html
+    assert consignment_count(session) == before

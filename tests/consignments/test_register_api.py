@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import s10
 from app.standards.services import due_at
 from models import DEFAULT_HOURS, Area, AuditEntry, Consignment, Urgency, User
-from tests.consignments.helpers import CONTRACT_FIELDS, body, counts
+from tests.consignments.helpers import CONTRACT_FIELDS, body, counts, dispatch_body
 from tests.support import assert_problem
 
 
@@ -198,4 +198,28 @@ def test_exhausted_numbers_are_a_clear_409_and_nothing_is_created(api, session, 
         api.as_("board").post("/api/v1/consignments", json=body(reference=None)), 409, "tracking"
     )
     assert "EX" in problem["detail"]
+    assert counts(session) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "expected"),
+    [
+        ("/api/v1/consignments", body(recipient="NOPE", pieces=0), {"recipient", "pieces"}),
+        (
+            "/api/v1/dispatches",
+            dispatch_body(["UBBC-MUONGNHE", "NOPE"], pieces=0, deliver_by="2020-01-01T08:00:00+07:00"),
+            {"recipients.1", "pieces", "deliver_by"},
+        ),
+        (
+            "/api/v1/consignments",
+            body(sender="UBBC-NOWHERE", urgency="asap", document={"number": "", "date": "2999-01-01"}),
+            {"sender", "urgency", "document.number", "document.date"},
+        ),
+    ],
+)
+def test_every_invalid_field_is_named_at_once(api, session, path, payload, expected):
+    """Schema errors and reference checks together: not one group per attempt."""
+    before = counts(session)
+    problem = assert_problem(api.as_("board").post(path, json=payload), 422)
+    assert set(problem["errors"]) == expected
     assert counts(session) == before
