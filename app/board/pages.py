@@ -79,7 +79,7 @@ def export(dispatch_id: int, fmt: str) -> Response:
     matrix = services.dispatch_matrix(db.session, _actor(), dispatch_id)
     name = f"dispatch-{dispatch_id}"
     if fmt == "csv":
-        return _download(exports.matrix_csv(matrix), "text/csv; charset=utf-8", f"{name}.csv")
+        return _download(exports.matrix_csv(matrix), "text/csv", f"{name}.csv")  # Werkzeug adds the charset
     if fmt == "xlsx":
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return _download(exports.matrix_xlsx(matrix), mimetype, f"{name}.xlsx")

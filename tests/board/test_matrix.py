@@ -32,7 +32,9 @@ def test_matrix_is_hidden_from_other_bodies(client, session, dispatch_45):
 def test_csv_export_has_every_recipient_and_opens_in_excel(client, session, dispatch_45):
     dispatch, items = dispatch_45
     login(client, "board")
-    data = client.get(f"/board/dispatches/{dispatch.id}.csv").data
+    response = client.get(f"/board/dispatches/{dispatch.id}.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
+    data = response.data
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == 46
