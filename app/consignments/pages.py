@@ -108,13 +108,15 @@ def _on_sending_side(sender_code: str) -> bool:
 
 @bp.route("/consignments")
 @login_required
-def index() -> str:
+def index() -> str | Response:
     filters = _list_filters()
     query = queries.list_query(db.session, current_user, filters)
     page = paginate(db.session, query, filters["page"], PER_PAGE)
-    items = present.list_out(db.session, current_user, page["items"])
     pages = max(1, -(-page["total"] // PER_PAGE))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    if filters["page"] > pages:  # past the end (an old link, a list that shrank): the last page instead
+        return redirect(url_for("consignment_pages.index", page=pages, **args))
+    items = present.list_out(db.session, current_user, page["items"])
     return render_template("consignments/index.html", items=items, page=page, pages=pages, args=args,
                            statuses=list(Status), flags=FLAGS, filters=filters)  # fmt: skip
 
@@ -166,7 +168,7 @@ def upload() -> str | tuple[str, int]:
     options = forms.choices(db.session, current_user)
     form_key = forms.posted_form_key(request.form)
     context: dict[str, Any] = {"options": options, "errors": [], "result": None, "form": request.form,
-                               "form_key": form_key or forms.new_form_key()}  # fmt: skip
+                               "form_key": form_key or forms.new_form_key(), "advice": None}  # fmt: skip
     if request.method == "GET":
         return render_template("consignments/import.html", **context)
     file = request.files.get("file")
@@ -184,22 +186,36 @@ def upload() -> str | tuple[str, int]:
         )
     except Invalid as exc:
         context["errors"] = _import_errors(exc)  # nothing registered: the same key may be sent again
+        context["advice"] = _file_advice(exc, context["errors"])
         return render_template("consignments/import.html", **context), 422
     context["form_key"] = forms.new_form_key()  # the form shown below the result is a new import
     return render_template("consignments/import.html", **context)
 
 
 def _import_errors(exc: Invalid) -> list[tuple[str, str, str]]:
-    """(row, column, messages), in row order: 'row 7.recipient' -> ('7', 'recipient', ...)."""
+    """(row, column, messages), in row order: 'row 7.recipient' -> ('7', 'recipient', ...).
+
+    A column of the file keeps its name (the person typed it in the header); the other places are words.
+    """
+    places = {"file": _("File"), "header": _("Header row"), "row": _("Whole row")}
     lines = []
     for path, messages in exc.errors.items():
         place, _dot, column = path.partition(".")
         row = place[4:] if place.startswith("row ") else ""
-        lines.append((row, column or ("" if row else place), "; ".join(messages)))
+        column = column or ("" if row else place)
+        lines.append((row, places.get(column, column), "; ".join(messages)))
     lines.sort(key=lambda line: (int(line[0]) if line[0].isdigit() else 0, line[1]))
     if not lines and exc.detail:
         lines.append(("", "", str(exc.detail)))
     return lines
+
+
+def _file_advice(exc: Invalid, lines: list[tuple[str, str, str]]) -> str | None:
+    """What to do about a file refused as a whole (not UTF-8, a wrong header): the problem's detail, which
+    the API gives too. Row errors speak for themselves."""
+    if any(row for row, _column, _message in lines) or not exc.detail:
+        return None
+    return str(exc.detail)
 
 
 def _prefix() -> str:

@@ -359,3 +359,36 @@ def test_the_form_names_every_wrong_field_at_once(app, session):
         assert f"<strong>{label}" in html, label
     assert "Hãy chọn ít nhất một nơi nhận" in html
     assert consignment_count(session) == before
+
+
+def test_a_page_past_the_end_goes_to_the_last_page(app, session):
+    for _ in range(55):
+        make_consignment(session, recipient_code="UBBC-SAMMUN", recipient_name="UBBC xã Sam Mứn")
+    session.commit()
+    client = signed_in(app, "board")
+    last = client.get("/consignments").get_data(as_text=True)
+    pages = int(re.search(r"trang 1/(\d+)", last).group(1))
+    past = client.get("/consignments?page=200&status=registered")
+    assert past.status_code == 302
+    assert f"page={pages}" in past.headers["Location"]
+    assert "status=registered" in past.headers["Location"]
+
+
+def test_import_errors_of_the_file_say_what_to_do_in_words(app, session):
+    client = signed_in(app, "board")
+    token = csrf_token(client, "/consignments/import")
+    not_utf8 = "recipient,document_number,urgency\nUBBC-MUONGNHE,80/CV,Khẩn\n".encode(
+        "utf-16"
+    )  # Excel's "Unicode text"
+    response = client.post("/consignments/import", data={"csrf_token": token, "file": (io.BytesIO(not_utf8), "g.csv")},
+                           content_type="multipart/form-data")  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    alert = html.split('role="alert"', 1)[1].split("<table", 1)[0]
+    assert "CSV UTF-8" in alert  # the hint the API gives, not only "not UTF-8"
+    assert "<td>file</td>" not in html
+    assert "<td>Tệp</td>" in html
+    header = client.post("/consignments/import", data={"csrf_token": token, "file": (io.BytesIO(b"colour\nred\n"), "g.csv")},
+                         content_type="multipart/form-data")  # fmt: skip
+    assert "<td>header</td>" not in header.get_data(as_text=True)
+    assert "<td>Dòng tiêu đề</td>" in header.get_data(as_text=True)
