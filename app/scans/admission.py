@@ -1,4 +1,5 @@
-"""Whether one scan may be recorded: the id, the office, the time, the item, a security hold.
+"""Whether one scan may be recorded: the id, the office, the time, the item, the delivery office, a security
+hold.
 
 Each check returns field errors (empty when the scan passes) and never touches the database: what it
 needs was loaded for the whole batch (``app.scans.loading``).
@@ -26,6 +27,10 @@ MAX_AHEAD = timedelta(minutes=10)
 BEFORE_REGISTRATION_SLACK = timedelta(minutes=10)
 # A bag scan stands for its items only while they travel in it.
 BAG_EVENTS = frozenset({EventCode.EDD, EventCode.EDE, EventCode.EMG})
+# The final mile: only the office that delivers the item can take it out for delivery, fail to deliver it,
+# deliver it, keep it for the recipient or hand it over at a collection point. Anywhere else such a scan
+# would stop the item being watched (a document marked delivered by the wrong office is a loss hidden).
+FINAL_MILE_EVENTS = frozenset({EventCode.EDG, EventCode.EMH, EventCode.EMI, EventCode.EDF, EventCode.EDH})
 
 
 def office_errors(actor: User, office: str | None, loaded: Loaded) -> Errors:
@@ -69,6 +74,24 @@ def item_errors(item: Item | None, at: datetime, field: str = "tracking") -> Err
             ]
         }
     return {}
+
+
+def delivery_office_errors(event: EventCode, office: str, item: Item) -> Errors:
+    """A final-mile event at an office other than the item's delivery office is refused."""
+    delivers = item.destination_code
+    if event not in FINAL_MILE_EVENTS or not delivers or office == delivers:
+        return {}
+    return {
+        "office": [
+            _(
+                "%(event)s is for the office that delivers this item, %(delivers)s; "
+                "office %(office)s does not deliver it.",
+                event=event.value,
+                delivers=delivers,
+                office=office,
+            )
+        ]
+    }
 
 
 def hold_errors(event: EventCode, at: datetime, facts: list[Fact]) -> Errors:

@@ -110,6 +110,8 @@ class _Batch:
             return out.reject(admission.reused_id())
         office, at, errors = self._place(scan)
         errors.update(admission.item_errors(item, at))
+        if not errors and item is not None and office is not None:
+            errors = admission.delivery_office_errors(scan.event, office, item)
         if not errors and item is not None:
             errors = admission.hold_errors(scan.event, at, self.loaded.facts[item.id])
         if errors or item is None or office is None:

@@ -85,7 +85,7 @@ def test_wedge_scanner_online_then_offline_then_back(page, context, live_server)
 
 
 def test_typos_and_missing_details_are_refused_at_once(page, live_server):
-    [tracking] = _items(live_server, 1)
+    [tracking] = _items_for_this_office(live_server, 1)  # delivered (EMI) below: by its own office
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
     wrong = tracking[:10] + str((int(tracking[10]) + 1) % 10) + tracking[11:]

@@ -109,12 +109,14 @@ def test_details_of_any_size_and_script_are_stored_as_sent(api, session, item):
 
 
 def test_late_scans_after_delivery_are_stored_but_never_move_the_status_back(api, session, item):
-    delivery = scan(item.tracking, "EMI", ago(30), office="32000", details={"receiver": "Lò Văn Pọm"})
+    delivery = scan(
+        item.tracking, "EMI", ago(30), office=item.destination_code, details={"receiver": "Lò Văn Pọm"}
+    )
     results(post_scans(api, "admin", [delivery]))
     late = [
         scan(item.tracking, "EMA", ago(300), office="32100"),
         scan(item.tracking, "EDD", ago(200), office="32000"),
-        scan(item.tracking, "EDG", ago(60), office="32000"),
+        scan(item.tracking, "EDG", ago(60), office=item.destination_code),
     ]
     assert [r["result"] for r in results(post_scans(api, "admin", late))] == ["recorded"] * 3
     fresh = refreshed(session, item)
@@ -127,9 +129,19 @@ def test_late_scans_after_delivery_are_stored_but_never_move_the_status_back(api
 
 def test_delivered_twice_is_recorded_and_flagged(api, session, item):
     receiver = {"receiver": "Quàng Thị Mai"}
-    results(post_scans(api, "admin", [scan(item.tracking, "EMI", ago(60), office="32000", details=receiver)]))
+    results(
+        post_scans(
+            api,
+            "admin",
+            [scan(item.tracking, "EMI", ago(60), office=item.destination_code, details=receiver)],
+        )
+    )
     [second] = results(
-        post_scans(api, "admin", [scan(item.tracking, "EMI", ago(10), office="32000", details=receiver)])
+        post_scans(
+            api,
+            "admin",
+            [scan(item.tracking, "EMI", ago(10), office=item.destination_code, details=receiver)],
+        )
     )
     assert second["result"] == "recorded"
     assert "sequence_anomaly" in second["flags"]
@@ -148,7 +160,9 @@ def test_moving_after_delivery_and_acceptance_after_arrival_are_flagged(api, ses
     other = consignment(session)
     results(
         post_scans(
-            api, "admin", [scan(other.tracking, "EMI", ago(60), office="32000", details={"receiver": "A"})]
+            api,
+            "admin",
+            [scan(other.tracking, "EMI", ago(60), office=other.destination_code, details={"receiver": "A"})],
         )
     )
     results(post_scans(api, "admin", [scan(other.tracking, "EDE", ago(5), office="32000")]))
@@ -219,6 +233,41 @@ def test_required_details_must_be_text_and_only_that_scan_is_rejected(api, sessi
     assert set(out[5]["errors"]) == {"details.receiver"}
     assert event_count(session, item) == 2
     assert refreshed(session, item).status == Status.IN_TRANSIT
+
+
+FINAL_MILE = [
+    ("EDG", {}),
+    ("EMH", {"reason": "Vắng nhà", "action": "retry"}),
+    ("EMI", {"receiver": "Nguyễn Thị Hương"}),
+    ("EDF", {}),
+    ("EDH", {}),
+]
+
+
+@pytest.mark.parametrize(("event", "details"), FINAL_MILE)
+def test_final_mile_events_only_at_the_office_that_delivers_the_item(api, session, event, details):
+    # Accepted at 32100, addressed to the Nậm Nèn commission, which office 32180 delivers to.
+    far = consignment(session, recipient_code="UBBC-NAMNEN")
+    assert far.destination_code == "32180"
+    results(post_scans(api, "clerk", [scan(far.tracking, "EMA", ago(60))]))
+    by_clerk, by_centre, by_admin = (
+        results(post_scans(api, user, [scan(far.tracking, event, ago(30), details=details, **office)]))[0]
+        for user, office in [("clerk", {}), ("clerk2", {}), ("admin", {"office": "32000"})]
+    )
+    for refused in (by_clerk, by_centre, by_admin):
+        assert refused["result"] == "rejected"
+        [why] = refused["errors"]["office"]
+        assert "32180" in why  # the office that delivers it
+    assert event_count(session, far) == 1
+    fresh = refreshed(session, far)
+    assert fresh.status == Status.ACCEPTED
+    assert fresh.delivered_at is None
+
+    [delivered] = results(
+        post_scans(api, "admin", [scan(far.tracking, event, ago(20), office="32180", details=details)])
+    )
+    assert delivered["result"] == "recorded"
+    assert event_count(session, far) == 2
 
 
 def test_office_defaults_to_the_clerks_and_admins_must_say_it(api, session, item):
@@ -306,7 +355,9 @@ def test_movement_clears_stalled_and_delivery_clears_late(api, session, item):
     open_alert(session, AlertKind.LATE, "quá hạn", consignment=item)
     [moved] = results(post_scans(api, "admin", [scan(item.tracking, "EDD", ago(30), office="32000")]))
     assert moved["flags"] == ["late"]
-    delivered = scan(item.tracking, "EMI", ago(5), office="32000", details={"receiver": "Cà Văn Hặc"})
+    delivered = scan(
+        item.tracking, "EMI", ago(5), office=item.destination_code, details={"receiver": "Cà Văn Hặc"}
+    )
     assert results(post_scans(api, "admin", [delivered]))[0]["flags"] == []
     resolved = session.scalars(select(Alert).where(Alert.consignment_id == item.id)).all()
     assert all(a.resolution for a in resolved)
@@ -389,12 +440,14 @@ def test_the_estimate_is_revised_as_the_item_moves(api, session, item):
     results(post_scans(api, "clerk", [scan(item.tracking, "EMA", accepted_at)]))
     fresh = refreshed(session, item)
     assert fresh.expected_at == fresh.due_at  # at the origin: the whole standard ahead
-    out = scan(item.tracking, "EDG", ago(10), office="32000")
+    out = scan(item.tracking, "EDG", ago(10), office=item.destination_code)
     results(post_scans(api, "admin", [out]))
     fresh = refreshed(session, item)
     assert fresh.expected_at == fresh.last_event_at + timedelta(hours=8) / 3 / 2  # half the last leg
     assert fresh.expected_at < fresh.due_at
-    delivery = scan(item.tracking, "EMI", ago(5), office="32000", details={"receiver": "Lò Văn Pọm"})
+    delivery = scan(
+        item.tracking, "EMI", ago(5), office=item.destination_code, details={"receiver": "Lò Văn Pọm"}
+    )
     results(post_scans(api, "admin", [delivery]))
     fresh = refreshed(session, item)
     assert fresh.expected_at == fresh.delivered_at

@@ -43,7 +43,7 @@ def test_each_status_a_scan_batch_changes_is_announced_once(api, session):
     results(post_scans(api, "admin", [scan(item.tracking, "EDD", ago(200), office="32000")]))
     results(post_scans(api, "admin", [scan(item.tracking, "EDE", ago(190), office="32000")]))
     assert len(_announced(session)) == 3
-    delivery = scan(item.tracking, "EMI", ago(30), office="32000", details=RECEIVER)
+    delivery = scan(item.tracking, "EMI", ago(30), office=item.destination_code, details=RECEIVER)
     results(post_scans(api, "admin", [delivery]))
     announced = _announced(session)
     assert len(announced) == 5
