@@ -7,6 +7,7 @@ refused here once, before any schema (including those that read faster than mars
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import flask
@@ -27,6 +28,11 @@ SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class ApiParser(FlaskParser):
+    def parse(self, argmap: Any, req: Any = None, *, location: str | None = None, **kwargs: Any) -> Any:
+        if (location or self.location) == "json":
+            argmap = _json_body_schema(argmap)
+        return super().parse(argmap, req, location=location, **kwargs)
+
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not is_json_request(req):
             return core.missing
@@ -40,6 +46,54 @@ class ApiParser(FlaskParser):
         if SURROGATE_ESCAPE.search(raw):
             _refuse_lone_surrogates(data)
         return data
+
+
+_strict_lock = threading.RLock()  # re-entered for nested schemas
+_json_schemas: dict[type[ma.Schema], ma.Schema] = {}
+
+
+def _json_body_schema(argmap: Any) -> Any:
+    """The schema that reads a JSON body, its integers strict: one instance per schema class (webargs
+    would otherwise make a new one per request, without the strictness)."""
+    if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+        schema = _json_schemas.get(argmap)
+        if schema is None:
+            schema = argmap()
+            strict_integers(schema)
+            _json_schemas[argmap] = schema
+        return schema
+    if isinstance(argmap, ma.Schema):
+        strict_integers(argmap)
+    return argmap
+
+
+def strict_integers(schema: ma.Schema) -> None:
+    """Make every integer field of ``schema`` (nested ones too) accept JSON integers only.
+
+    marshmallow's Integer casts by default: "1" and 1.5 would become 1. Query strings and form posts
+    hold nothing but text, so only the schemas that read a JSON body are made strict, on their first use
+    (flask-smorest makes one instance per ``@blp.arguments``; marshmallow copies fields per instance).
+    """
+    if getattr(schema, "_json_integers_strict", False):
+        return
+    with _strict_lock:
+        for field in schema.fields.values():
+            _strict_field(field)
+        schema._json_integers_strict = True  # type: ignore[attr-defined]
+
+
+def _strict_field(field: ma.fields.Field) -> None:
+    if isinstance(field, ma.fields.Integer):
+        field.strict = True
+    elif isinstance(field, ma.fields.Nested):
+        strict_integers(field.schema)
+    elif isinstance(field, ma.fields.List):
+        _strict_field(field.inner)
+    elif isinstance(field, ma.fields.Tuple):
+        for item in field.tuple_fields:
+            _strict_field(item)
+    elif isinstance(field, ma.fields.Mapping) and field.value_field is not None:
+        _strict_field(field.value_field)
 
 
 def _refuse_lone_surrogates(data: Any) -> None:

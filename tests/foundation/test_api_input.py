@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import marshmallow as ma
 import pytest
 from flask import request
 from sqlalchemy import func, select
@@ -104,3 +105,35 @@ def test_ordinary_nesting_is_read(api):
     sent = body(document={"number": "1", "title": "x"}, reference=None)
     response = api.as_("board").post("/api/v1/consignments", json=sent)
     assert response.status_code == 201, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("pieces", "1"), ("weight_g", 1.5), ("weight_g", 250.0), ("pieces", True)]
+)
+def test_integers_in_a_json_body_must_be_json_integers(api, session, field, value):
+    before = _consignments(session)
+    response = api.as_("board").post("/api/v1/consignments", json=body(**{field: value, "reference": None}))
+    assert assert_problem(response, 422, field)["errors"][field] == ["Không phải số nguyên hợp lệ."]
+    assert _consignments(session) == before
+
+
+def test_integers_nested_in_lists_of_a_json_body_are_strict_too(app):
+    from app.api.parsing import strict_integers
+
+    schema = ma.Schema.from_dict(
+        {"n": ma.fields.List(ma.fields.Integer()), "d": ma.fields.Dict(values=ma.fields.Integer())}
+    )()
+    strict_integers(schema)
+    with pytest.raises(ma.ValidationError) as raised:
+        schema.load({"n": [1, "2"], "d": {"a": 1.5}})
+    assert raised.value.messages == {
+        "n": {1: ["Not a valid integer."]},
+        "d": {"a": {"value": ["Not a valid integer."]}},
+    }
+
+
+def test_labels_refuse_a_quoted_dpi_in_the_body_but_read_it_from_the_query(api):
+    sent = {"trackings": ["EB000000005VN"], "dpi": "300"}
+    assert_problem(api.as_("admin").post("/api/v1/labels", json=sent), 422, "dpi")
+    response = api.as_("admin").get("/api/v1/offices?per_page=2&page=1")
+    assert response.status_code == 200
