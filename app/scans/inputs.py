@@ -74,7 +74,8 @@ def control_errors(value: Any, path: str = "") -> dict[str, list[str]]:
 MAX_SCANS = 1000
 MAX_DETAIL_KEYS = 16
 MAX_DETAIL_TEXT = 500
-# What each event must say in its details, and why (shown to the clerk when it is missing).
+# What each event must say in its details, and why (shown to the clerk when it is missing); in the order the
+# scan station shows the fields.
 REQUIRED_DETAILS = {
     EventCode.EMH: {
         "reason": _l("Required for EMH: why the delivery failed."),

@@ -47,7 +47,8 @@ def _events() -> list[dict[str, Any]]:
             "code": code.value,
             "label": event_label(code),
             "key": f"F{number}" if number <= 9 else None,
-            "needs": sorted(REQUIRED_DETAILS.get(code, {})),
+            # In the order the page shows the fields: the first one missing is the one focused.
+            "needs": list(REQUIRED_DETAILS.get(code, {})),
             "bag": code in BAG_EVENTS,
         }
         for number, code in enumerate(STATION_EVENTS, start=1)

@@ -40,6 +40,7 @@ def test_the_station_is_vietnamese_and_carries_its_configuration(client, session
     ]
     assert [e["key"] for e in config["events"][:9]] == [f"F{n}" for n in range(1, 10)]
     assert config["events"][6]["needs"] == ["receiver"]
+    assert config["events"][5]["needs"] == ["reason", "action"]  # the order the fields are shown in
     assert config["strings"]["recorded"] == "Đã ghi nhận"
     english = client.get("/scan?lang=en").get_data(as_text=True)
     assert "Scan station" in english
