@@ -15,7 +15,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, OperationalError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, UnsupportedMediaType
 
 from app.i18n import translate_message
 
@@ -91,6 +91,10 @@ class UnreadableBody(BadRequest):
     def __init__(self, reason: Any) -> None:
         super().__init__()
         self.reason = reason
+
+
+class NotJsonBody(UnsupportedMediaType):
+    """A body sent with another Content-Type to an endpoint that reads JSON (415)."""
 
 
 HTTP_TITLES = {
@@ -209,6 +213,9 @@ def handle_http_exception(exc: HTTPException) -> Response:
         detail = _("The request body is larger than this service accepts.")
     elif isinstance(exc, UnreadableBody):
         detail = str(exc.reason)
+        errors = {"body": [detail]}
+    elif isinstance(exc, NotJsonBody):
+        detail = _("The request body must be JSON, sent with Content-Type: application/json.")
         errors = {"body": [detail]}
     elif status == 400:
         detail = _("The request could not be read: send well-formed JSON encoded in UTF-8.")

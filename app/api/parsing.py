@@ -17,7 +17,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from app.api.schemas import surrogate_error, text_errors
-from app.errors import UnreadableBody
+from app.errors import NotJsonBody, UnreadableBody
 
 # Far more than any body of the contract nests (a scan's details: 4 levels), and far less than what would
 # exhaust the interpreter's stack in the decoder or in the schemas' recursive checks after it.
@@ -34,9 +34,13 @@ class ApiParser(FlaskParser):
         return super().parse(argmap, req, location=location, **kwargs)
 
     def _raw_load_json(self, req: flask.Request) -> Any:
-        if not is_json_request(req):
-            return core.missing
         raw = req.get_data(cache=True)
+        if not is_json_request(req):
+            # A body this endpoint would read as JSON, labelled as something else: say so (415) rather
+            # than ignore it and answer that every field is missing. No body at all: nothing to read.
+            if raw:
+                raise NotJsonBody()
+            return core.missing
         try:
             data = core.parse_json(raw)
         except RecursionError:

@@ -137,3 +137,29 @@ def test_labels_refuse_a_quoted_dpi_in_the_body_but_read_it_from_the_query(api):
     assert_problem(api.as_("admin").post("/api/v1/labels", json=sent), 422, "dpi")
     response = api.as_("admin").get("/api/v1/offices?per_page=2&page=1")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "sent"),
+    [
+        ("clerk", "/api/v1/scans", {"scans": []}),
+        ("board", "/api/v1/consignments", body(reference=None)),
+        (None, "/api/v1/tokens", {"username": "admin", "password": "x"}),
+    ],
+)
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_body_that_is_not_declared_json_is_415(api, session, user, path, sent, content_type):
+    before = _consignments(session)
+    raw = json.dumps(sent).encode()
+    response = api.as_(user).post(path, data=raw, content_type=content_type)
+    problem = assert_problem(response, 415, "body")
+    assert "application/json" in problem["detail"]
+    assert problem["title"] == "Kiểu dữ liệu không được hỗ trợ"
+    assert problem["detail"].startswith("Nội dung")
+    english = api.as_(user).post(path, data=raw, content_type=content_type, headers={"Accept-Language": "en"})
+    assert english.get_json()["detail"].startswith("The request body must be JSON")
+    assert _consignments(session) == before
+
+
+def test_no_body_at_all_is_still_a_missing_field(api):
+    assert_problem(api.as_("clerk").post("/api/v1/scans", content_type="text/plain"), 422, "scans")
