@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -58,13 +58,16 @@ def get_bag(session: Session, text: str, lock: bool = False) -> Bag:
 
 
 def bags_query(actor: User, office: str | None, state: str | None) -> Select[Any]:
+    """The bags ``may_see_bag`` lets the actor open: a list never names a bag its detail would refuse."""
     query = select(Bag).order_by(Bag.id.desc())
-    if not is_admin(actor):
-        office = actor.office_code  # clerks and printers see the bags of their own office only
+    if actor.role == Role.CLERK:
+        office = actor.office_code  # both ends of their own office's bags
+    elif actor.role == Role.PRINTER:
+        query, office = query.where(Bag.origin_code == actor.office_code), None
+    elif not is_admin(actor):
+        return query.where(false())  # election bodies follow items, not the post's bags
     if office:
         query = query.where(or_(Bag.origin_code == office, Bag.destination_code == office))
-    if actor.role == Role.PRINTER:
-        query = query.where(Bag.origin_code == actor.office_code)
     if state:
         query = query.where(Bag.state == BagState(state))
     return query
