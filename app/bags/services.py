@@ -168,6 +168,10 @@ def _refusal(
             "This consignment is %(status)s: it cannot go into a bag.",
             status=status_label(consignment.status),
         )
+    if consignment.status == Status.REGISTERED:
+        # Only what the post has taken in travels: the bag's scans would otherwise stand for an item
+        # still with its sender, and its delivery clock would start without an acceptance.
+        return _("Not accepted yet: record its acceptance (EMA) first.")
     if AlertKind.SECURITY_HOLD.value in flags.get(consignment.id, []):
         return _("Held for a security check: it stays here until it is released.")
     if consignment.id in busy:

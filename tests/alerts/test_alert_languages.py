@@ -14,7 +14,7 @@ from app.inquiries.services import check_overdue_inquiries, open_inquiry
 from models import Alert, AlertKind, User
 from models.duty import DutyKind, DutyShift
 from tests.alerts.helpers import local
-from tests.scans.helpers import ago, consignment, post_scans, results, scan
+from tests.scans.helpers import accepted, ago, consignment, post_scans, results, scan
 from tests.support import login
 
 ENGLISH = {
@@ -53,7 +53,7 @@ def _scanned_alerts(api, session) -> None:
 
 def _missing_from_bag(api, session) -> None:
     """A bag from 32100 opened at the sorting centre without its one item."""
-    item = consignment(session)
+    item = accepted(session)
     code = api.as_("clerk").post("/api/v1/bags", json={"destination": "32000"}).get_json()["id"]
     api.as_("clerk").post(f"/api/v1/bags/{code}/items", json={"trackings": [item.tracking]})
     assert api.as_("clerk").post(f"/api/v1/bags/{code}/seal").status_code == 200

@@ -11,7 +11,7 @@ from models import Alert, AlertState, Consignment, ScanEvent
 from models.bags import Bag, BagState
 from tests.browser.fixtures import ARTIFACTS, login
 from tests.factories import make_consignment
-from tests.scans.helpers import VN, ago
+from tests.scans.helpers import VN, accepted, ago
 
 
 def _items(live_server, count):
@@ -21,13 +21,19 @@ def _items(live_server, count):
     return items
 
 
+def _accepted_items(live_server, count):
+    """Items taken in at the counter: only those travel in a bag."""
+    with live_server.session() as session:
+        return [accepted(session).tracking for _ in range(count)]
+
+
 def _scan(page, code):
     page.keyboard.type(code, delay=0)
     page.keyboard.press("Enter")
 
 
 def test_fill_seal_then_open_one_short(browser, page, live_server):
-    items = _items(live_server, 3)
+    items = _accepted_items(live_server, 3)
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
     page.click("button.mode[data-mode=bag]")
@@ -36,6 +42,10 @@ def test_fill_seal_then_open_one_short(browser, page, live_server):
     page.click("#bag-new")
     expect(page.locator("#bag-current")).to_be_visible()
     code = page.locator("#bag-code").text_content().replace(" ", "")
+    [not_taken_in] = _items(live_server, 1)  # registered, never accepted at the counter
+    _scan(page, not_taken_in)
+    expect(page.locator("#last-result")).to_contain_text("Chưa nhận gửi")
+    expect(page.locator("#bag-items tr")).to_have_count(0)
     for added, tracking in enumerate(items, start=1):
         _scan(page, tracking)
         # Wait for this item's row: every tracking starts with "EB", so the last result alone proves nothing.

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Alert, AlertState, Consignment, ScanEvent
+from models import Alert, AlertState, Consignment, EventCode, ScanEvent, Status
 from models.base import utcnow
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -78,5 +78,17 @@ def consignment(session: Session, **overrides: Any) -> Consignment:
     from tests.factories import make_consignment
 
     made = make_consignment(session, **{"now": ago(600), **overrides})
+    session.commit()
+    return made
+
+
+def accepted(session: Session, **overrides: Any) -> Consignment:
+    """A consignment accepted (EMA) at its origin office just after it was registered (about ten hours ago,
+    before any scan a test makes), committed: ready to go in a bag."""
+    from tests.alerts.helpers import scan as record_scan
+
+    made = consignment(session, **overrides)
+    record_scan(session, made, EventCode.EMA, made.origin_code, ago(590), status=Status.ACCEPTED)
+    made.accepted_at = ago(590)
     session.commit()
     return made
