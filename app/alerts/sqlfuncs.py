@@ -33,7 +33,9 @@ def _epoch_pg(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 @compiles(epoch_seconds, "sqlite")
 def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     (arg,) = element.clauses
-    return f"CAST(strftime('%s', {compiler.process(arg, **kw)}) AS INTEGER)"
+    # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' and reads fractions to the millisecond, rounding: .9995 s
+    # would count as the next second. The fraction is cut off first, as PostgreSQL's floor() drops it.
+    return f"CAST(strftime('%s', substr({compiler.process(arg, **kw)}, 1, 19)) AS INTEGER)"
 
 
 class from_epoch(FunctionElement[Any]):  # noqa: N801

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -90,6 +90,12 @@ moments = st.datetimes(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(calendar=calendars(), start=moments, seconds=st.integers(1, 1000 * H))
+# SQLite read a fraction of .9995 s or more as the next second (found by Hypothesis, once in many runs).
+@example(
+    calendar=Calendar(weekends_count=False, holidays_count=False),
+    start=datetime(2026, 1, 1, 0, 0, 0, 999_500, tzinfo=LOCAL),
+    seconds=1,
+)
 def test_sql_counting_time_equals_python(session, calendar, start, seconds):
     rebuild_counting_days(session, calendar, date(2026, 1, 1), date(2025, 12, 1), date(2028, 12, 31))
     # The SQL works in whole seconds; Python carries the fraction of the start over.
