@@ -42,6 +42,8 @@ def station_strings() -> dict[str, str]:
         "removed_from_bag": _("Taken out of the bag"),
         "sealed": _("Sealed"),
         "opened": _("Opened"),
+        # {office} is filled in by the page.
+        "sealed_elsewhere": _("Sealed: only its destination office, {office}, checks and opens it"),
         "filling": _("Being filled"),
         "found_in_bag": _("Found, on the list"),
         "not_on_list": _("Not on the bag's list"),

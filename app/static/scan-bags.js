@@ -57,8 +57,18 @@ export class BagDesk {
     if (code.kind === "bag") return this.load(code.value);
     if (!this.bag) return this.fail(t("no_bag"));
     if (this.bag.state === "filling") return this.add(code.value);
+    if (this.bag.state === "sealed" && !this.atDestination()) return this.fail(this.sealedElsewhere());
     if (this.bag.state === "sealed") return this.check(code.value);
     return this.fail(`${group(this.bag.id)}: ${t("opened")}`);
+  }
+
+  // Only the destination office checks a sealed bag's contents and records its opening.
+  atDestination() {
+    return config.admin || this.office() === this.bag.destination;
+  }
+
+  sealedElsewhere() {
+    return `${group(this.bag.id)}: ${t("sealed_elsewhere").replace("{office}", this.bag.destination)}`;
   }
 
   async create() {
@@ -140,10 +150,11 @@ export class BagDesk {
     $("bag-code").textContent = group(bag.id);
     $("bag-route").textContent = `${bag.origin} → ${bag.destination}`;
     $("bag-state").textContent = t(STATE_WORDS[bag.state] || bag.state);
-    const count = bag.state === "sealed" ? `${this.found.size}/${bag.items.length} ${t("found")}` : `${bag.items.length} ${t("items")}`;
+    const checking = bag.state === "sealed" && this.atDestination();
+    const count = checking ? `${this.found.size}/${bag.items.length} ${t("found")}` : `${bag.items.length} ${t("items")}`;
     $("bag-count").textContent = count;
     $("bag-seal").hidden = bag.state !== "filling";
-    $("bag-open").hidden = bag.state !== "sealed";
+    $("bag-open").hidden = !checking;
     const base = `${config.api.bags}/${bag.id}`;
     this.link("bag-label-pdf", `${base}/label?format=pdf`, bag.state !== "filling");
     this.link("bag-label-zpl", `${base}/label?format=zpl`, bag.state !== "filling");

@@ -52,6 +52,10 @@ def test_fill_seal_then_open_one_short(browser, page, live_server):
         expect(page.locator("#bag-items tr")).to_have_count(added)
     page.click("#bag-seal")
     expect(page.locator("#bag-label-pdf")).to_be_visible()
+    # At its origin a sealed bag is not checked or opened: no "record the opening" that would be refused.
+    expect(page.locator("#bag-open")).to_be_hidden()
+    _scan(page, items[0])
+    expect(page.locator("#last-result")).to_contain_text("chỉ bưu cục nhận, 32000")
     assert (
         page.locator("#bag-label-pdf").get_attribute("href").endswith(f"/api/v1/bags/{code}/label?format=pdf")
     )
