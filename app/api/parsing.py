@@ -45,7 +45,7 @@ class ApiParser(FlaskParser):
             data = core.parse_json(raw)
         except RecursionError:
             raise _too_deep() from None
-        if _nested_deeper_than(data, MAX_JSON_DEPTH):
+        if nested_deeper_than(data, MAX_JSON_DEPTH):
             raise _too_deep()
         if SURROGATE_ESCAPE.search(raw):
             _refuse_lone_surrogates(data)
@@ -111,7 +111,7 @@ def _too_deep() -> UnreadableBody:
     return UnreadableBody(_l("The JSON body is nested more than %(n)d levels deep.", n=MAX_JSON_DEPTH))
 
 
-def _nested_deeper_than(data: Any, limit: int) -> bool:
+def nested_deeper_than(data: Any, limit: int) -> bool:
     """Whether arrays and objects nest deeper than ``limit``; iterative, so that no depth can overflow it."""
     pending = [(data, 1)]
     while pending:

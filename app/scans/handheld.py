@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.api.parsing import MAX_JSON_DEPTH, nested_deeper_than
 from app.api.schemas import normalise_text
 from app.csvio import decode, read_csv
 from app.errors import Invalid
@@ -44,10 +45,20 @@ def _from_json(text: str) -> list[tuple[int, Any]]:
         data = json.loads(text)
     except ValueError:
         raise Invalid(_("The file is neither CSV nor JSON."), {"file": _("Not JSON.")}) from None
+    except RecursionError:
+        raise _too_deep() from None
+    # A request body's limit (app.api.parsing): deeper, reading it (normalise_text) would overflow the stack.
+    # Text that is not Unicode is the scan reader's to refuse, scan by scan, as for a request.
+    if nested_deeper_than(data, MAX_JSON_DEPTH):
+        raise _too_deep()
     scans = data.get("scans") if isinstance(data, dict) else data
     if not isinstance(scans, list):
         raise Invalid(_("A JSON export holds a list of scans."), {"file": _("No list of scans.")})
     return [(position, normalise_text(scan)) for position, scan in enumerate(scans, start=1)]
+
+
+def _too_deep() -> Invalid:
+    return Invalid(_("The file is neither CSV nor JSON."), {"file": _("Nested too deeply.")})
 
 
 def parts(rows: list[tuple[int, Any]], size: int = MAX_SCANS) -> Iterator[list[tuple[int, Any]]]:

@@ -81,3 +81,21 @@ def test_a_json_export_and_who_may_import(database, tmp_path):
     assert clerk.returncode == 0, clerk.stderr
     assert "1 recorded" in clerk.stdout
     assert _events(app) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"scans": ' + "[" * 100_000 + "]" * 100_000 + "}",  # deeper than the interpreter's stack
+        '{"scans": ' + "[" * 900 + "]" * 900 + "}",  # read by json, then too deep for the checks after it
+    ],
+    ids=["deeper than json reads", "deeper than the checks after it"],
+)
+def test_a_json_file_nested_too_deeply_fails_with_one_line(database, tmp_path, content):
+    env, _tracking, app = database
+    export = tmp_path / "export.json"
+    export.write_text(content)
+    result = run(env, "scans", "import", str(export), "--user", "gdv.32100")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # a reason, not a traceback
+    assert _events(app) == 0
