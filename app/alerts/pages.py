@@ -70,7 +70,6 @@ def index() -> str:
         kinds=[(k.value, flag_label(k)) for k in AlertKind],
         states=_state_labels(),
         is_admin=policy.is_admin(actor),
-        may_acknowledge=policy.may_acknowledge_alerts(actor),
         now=utcnow(),
     )
 

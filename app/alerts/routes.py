@@ -62,8 +62,7 @@ class Acknowledge(MethodView):
     @blp.arguments(AcknowledgeBody)
     @blp.response(200, AlertSchema)
     def post(self, body: dict[str, Any], alert_id: int) -> dict[str, Any]:
-        """Say that someone is acting on an open alert (who and when are recorded): clerks and admins.
-        403 for an election body, which follows its alerts but leaves them to the post office on duty;
-        409 once resolved or already acknowledged; the alert still resolves by itself when its cause clears."""
+        """Say that someone is acting on an open alert (who and when are recorded). 409 once resolved or
+        already acknowledged; the alert still resolves by itself when its cause clears."""
         alert = services.acknowledge(db.session, api_actor(), alert_id, body.get("note"))
         return present(db.session, [alert], utcnow())[0]

@@ -259,16 +259,7 @@ def may_see_alert(actor: User, alert: Any) -> bool:
     return alert.consignment is not None and may_see_consignment(actor, alert.consignment)
 
 
-def may_acknowledge_alerts(actor: User) -> bool:
-    """Acknowledging says "I am acting on it" and takes the alert off the others' list: the post office
-    (clerks) and the operators' staff (admins) act; an election body follows its alerts but moves nothing."""
-    return actor.role in (Role.ADMIN, Role.CLERK)
-
-
 def require_acknowledge_alert(actor: User, alert: Any) -> None:
-    """Whoever sees an alert and may act on it acknowledges it (docs/operations-desk.md)."""
+    """Whoever sees an alert may acknowledge it: the people who can act on it."""
     if not may_see_alert(actor, alert):
         raise Forbidden(_("This alert concerns neither your body nor your office."), {"id": _("Not yours.")})
-    if not may_acknowledge_alerts(actor):
-        reason = _("An election body follows its alerts; the post office on duty acknowledges them.")
-        raise Forbidden(reason, {"id": reason})
