@@ -16,7 +16,7 @@ from app.api.pagination import paginate
 from app.auth import policy
 from app.errors import Conflict, Forbidden, NotFound
 from app.vocabulary import flag_label
-from models import AlertKind, AlertState, User
+from models import AlertKind, AlertState, Role, User
 from models.base import utcnow
 
 bp = Blueprint("alert_pages", __name__, url_prefix="/alerts")
@@ -70,6 +70,7 @@ def index() -> str:
         kinds=[(k.value, flag_label(k)) for k in AlertKind],
         states=_state_labels(),
         is_admin=policy.is_admin(actor),
+        takes_on_for_the_post=actor.role != Role.BOARD,
         now=utcnow(),
     )
 

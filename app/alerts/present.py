@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.alerts.messages import moment, render_detail, render_resolution
 from app.alerts.services import on_duty
 from app.vocabulary import flag_label
-from models import SEVERITY, Alert, Office
+from models import SEVERITY, Alert, Office, Role
 
 
 def office_names(session: Session, codes: set[str]) -> dict[str, str]:
@@ -57,6 +57,8 @@ def _one(alert: Alert, duty: list[str], names: dict[str, str]) -> dict[str, Any]
         "severity": SEVERITY.get(alert.kind, 9),
         "on_duty": duty,
         "acknowledged_by": alert.acknowledged_by.username if alert.acknowledged_by else None,
+        "acknowledged_by_body": alert.acknowledged_by is not None
+        and alert.acknowledged_by.role == Role.BOARD,
         "acknowledged_at": alert.acknowledged_at,
         "note": alert.acknowledge_note,
         "resolved_at": alert.resolved_at,

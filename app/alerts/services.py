@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select, text, true, update
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, text, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
@@ -29,7 +29,7 @@ from app.alerts.schedule import schedule_check as schedule_check
 from app.audit.services import record
 from app.auth import policy
 from app.errors import Conflict, Forbidden, NotFound
-from models import SEVERITY, Alert, AlertKind, AlertState, Consignment, Urgency, User
+from models import SEVERITY, Alert, AlertKind, AlertState, Consignment, Role, Urgency, User
 from models.base import utcnow
 
 UNRESOLVED = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
@@ -231,7 +231,7 @@ def acknowledge(
     # Conditional: a sweep resolving it, or a colleague acknowledging it, at the same moment wins cleanly.
     changed = session.execute(
         update(Alert)
-        .where(Alert.id == alert.id, Alert.state == AlertState.OPEN)
+        .where(Alert.id == alert.id, _may_be_taken_on_by(actor))
         .values(
             state=AlertState.ACKNOWLEDGED,
             acknowledged_at=now,
@@ -245,6 +245,19 @@ def acknowledge(
         raise Conflict(_conflict_reason(alert), {"id": [_conflict_reason(alert)]})
     record(session, actor, "alert.acknowledge", "alert", alert.id, kind=alert.kind.value, note=note)
     return alert
+
+
+def _may_be_taken_on_by(actor: User) -> ColumnElement[bool]:
+    """An open alert; and for the post office's staff, one only an election body has acknowledged.
+
+    A body's acknowledgement says that its officers have seen the alert and are following it (the contract
+    lets them); it must not take the alert from the post office on duty, whose clerks still take it on.
+    """
+    takeable = Alert.state == AlertState.OPEN
+    if actor.role == Role.BOARD:
+        return takeable
+    by_a_body = Alert.acknowledged_by_id.in_(select(User.id).where(User.role == Role.BOARD))
+    return or_(takeable, and_(Alert.state == AlertState.ACKNOWLEDGED, by_a_body))
 
 
 def _conflict_reason(alert: Alert) -> str:

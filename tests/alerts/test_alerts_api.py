@@ -102,9 +102,31 @@ def test_acknowledge_records_who_when_and_why_then_refuses_twice(session, api):
         session.query(AuditEntry).filter_by(action="alert.acknowledge", object_id=str(alert.id)).count() == 1
     )
     again = assert_problem(
-        api.as_("admin").post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}), 409, "id"
+        api.as_("board2").post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}), 409, "id"
     )
     assert "ubbc.tinh" in again["detail"]
+
+
+def test_a_bodys_acknowledgement_leaves_the_alert_for_the_post_office_to_take_on(session, api):
+    """The contract lets an election body acknowledge its alerts; the post office on duty still acts."""
+    item = accepted(session)
+    sweep(session, T0 + 5 * H)
+    [alert] = mine_alerts(session, item)
+    session.commit()
+    seen = api.as_("board2").post(f"/api/v1/alerts/{alert.id}/acknowledge", json={"note": "Đang chờ"})
+    assert seen.get_json()["acknowledged_by"] == "ubbc.muongphang"
+    taken = api.as_("clerk").post(f"/api/v1/alerts/{alert.id}/acknowledge", json={"note": "Đã gọi tuyến thư"})
+    assert taken.status_code == 200, taken.get_data(as_text=True)
+    assert taken.get_json()["acknowledged_by"] == "gdv.32100"
+    assert taken.get_json()["note"] == "Đã gọi tuyến thư"
+    # Once the post office has taken it on, nobody takes it from them.
+    for user in ("board", "admin"):
+        refused = assert_problem(api.as_(user).post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}), 409)
+        assert "gdv.32100" in refused["detail"]
+    acknowledgements = session.query(AuditEntry).filter_by(
+        action="alert.acknowledge", object_id=str(alert.id)
+    )
+    assert acknowledgements.count() == 2  # both are on the record
 
 
 def test_acknowledging_a_resolved_alert_is_a_conflict_and_changes_nothing(session, api):

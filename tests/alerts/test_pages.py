@@ -176,3 +176,12 @@ def test_the_filters_say_open_and_inquiry_in_the_projects_words(session, client)
     assert "Khiếu nại" not in html  # a complaint is not what an inquiry is
     inquiries = client.get("/inquiries").get_data(as_text=True)
     assert "Chưa trả lời" in inquiries  # an open inquiry is still an unanswered one there
+
+
+def test_an_alert_a_body_acknowledged_can_still_be_taken_on_by_the_post_office(session, client, api):
+    alert = _late_alert(session)
+    assert api.as_("board2").post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}).status_code == 200
+    login(client, "clerk")
+    html = client.get("/alerts?state=acknowledged").get_data(as_text=True)
+    assert "ubbc.muongphang" in html
+    assert f'action="/alerts/{alert.id}/acknowledge"' in html
