@@ -153,3 +153,12 @@ def test_every_batch_is_audited(api, session):
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "labels.print"))
     assert entry.details["count"] == 1
     assert entry.details["trackings"] == [item.tracking]
+
+
+def test_a_batch_naming_nothing_to_print_says_so_in_the_readers_language(api):
+    vi = assert_problem(api.as_("printer").post("/api/v1/labels", json={}), 422)
+    en = assert_problem(
+        api.as_("printer").post("/api/v1/labels", json={}, headers={"Accept-Language": "en"}), 422
+    )
+    assert en["errors"]["_schema"] == ["Give either trackings or dispatch."]
+    assert vi["errors"]["_schema"] != en["errors"]["_schema"]
