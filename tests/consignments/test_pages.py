@@ -182,10 +182,14 @@ def test_list_detail_and_cancel(app, session):
     assert "Đã hủy" in client.get(f"/consignments/{mine.tracking}").get_data(as_text=True)
 
 
-def test_list_pages_through_many(app, session):
+def _more_than_a_page(session) -> None:
     for _ in range(55):
         make_consignment(session, recipient_code="UBBC-SAMMUN", recipient_name="UBBC xã Sam Mứn")
     session.commit()
+
+
+def test_list_pages_through_many(app, session):
+    _more_than_a_page(session)
     client = signed_in(app, "board")
     first = client.get("/consignments").get_data(as_text=True)
     assert 'rel="next"' in first
@@ -362,9 +366,7 @@ def test_the_form_names_every_wrong_field_at_once(app, session):
 
 
 def test_a_page_past_the_end_goes_to_the_last_page(app, session):
-    for _ in range(55):
-        make_consignment(session, recipient_code="UBBC-SAMMUN", recipient_name="UBBC xã Sam Mứn")
-    session.commit()
+    _more_than_a_page(session)
     client = signed_in(app, "board")
     last = client.get("/consignments").get_data(as_text=True)
     pages = int(re.search(r"trang 1/(\d+)", last).group(1))
