@@ -132,3 +132,13 @@ def test_the_minute_refresh_keeps_keyboard_focus_where_it_was(page, live_server,
     page.wait_for_function("!document.querySelector('#board-live [data-before]')")  # replaced
     assert page.evaluate("document.activeElement.closest('#board-live') !== null")
     assert page.evaluate("document.activeElement.getAttribute('href')") == href
+
+
+def test_the_board_and_the_matrix_fit_a_phone(page, live_server, dispatch):
+    """Wide tables scroll inside their own box; the page never scrolls sideways."""
+    dispatch_id, _trackings, _names = dispatch
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "board")
+    for path in ("/board", f"/board/dispatches/{dispatch_id}"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
