@@ -23,9 +23,15 @@ let lastRead = { key: "", at: 0 };
 let latestId = null;
 
 let focusNext = null; // a field the clerk must fill before scanning again (the receiver of an EMI...)
+let refocusing = false;
 
+// One pending move of the focus at a time, to where it is wanted when it happens: an event key and a scan
+// read at once (a scanner is that fast) each ask for one, and the older must not undo the newer.
 function refocus() {
+  if (refocusing) return;
+  refocusing = true;
   window.setTimeout(() => {
+    refocusing = false;
     (focusNext || input).focus();
     focusNext = null;
   }, 0);

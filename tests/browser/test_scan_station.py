@@ -88,6 +88,7 @@ def test_typos_and_missing_details_are_refused_at_once(page, live_server):
     [tracking] = _items_for_this_office(live_server, 1)  # delivered (EMI) below: by its own office
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
+    expect(page.locator("#scan-input")).to_be_focused()  # the station is ready for keys
     wrong = tracking[:10] + str((int(tracking[10]) + 1) % 10) + tracking[11:]
     _scan(page, wrong)
     assert page.locator("#last-result").get_attribute("data-tone") == "bad"
@@ -137,6 +138,7 @@ def test_each_delivery_asks_for_its_own_receiver(page, live_server):
     first, second = _items_for_this_office(live_server, 2)
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
+    expect(page.locator("#scan-input")).to_be_focused()  # the station is ready for keys
     page.keyboard.press("F7")  # EMI: delivered
     _scan(page, first)
     expect(page.locator("#emi-receiver")).to_be_focused()
@@ -158,6 +160,7 @@ def test_failed_delivery_and_hold_details_are_not_reused(page, live_server):
     first, second = _items_for_this_office(live_server, 2)
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
+    expect(page.locator("#scan-input")).to_be_focused()  # the station is ready for keys
     page.keyboard.press("F6")  # EMH: delivery failed
     expect(page.locator("#scan-input")).to_be_focused()  # the station has taken the focus back: fill now
     page.locator("#emh-reason").fill("Nobody at the address")
@@ -190,6 +193,7 @@ def test_a_scan_recorded_with_a_flag_is_shown_as_a_warning(page, live_server):
     first, second = _items(live_server, 2)
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
+    expect(page.locator("#scan-input")).to_be_focused()  # the station is ready for keys
     _scan(page, first)
     _scan(page, second)
     _settled(page, 2)
@@ -205,3 +209,21 @@ def test_a_scan_recorded_with_a_flag_is_shown_as_a_warning(page, live_server):
     assert page.locator("#recent tr").first.get_attribute("data-tone") == "warn"
     assert page.locator("#recent tr[data-result=recorded][data-tone=ok]").count() == 2
     assert _events_by_tracking(live_server, [first]) == {(first, "EMA"): 2}
+
+
+def test_an_event_key_and_a_scan_read_at_once_still_ask_for_the_receiver(page, live_server):
+    """A scanner reads an event code and an item faster than the station's focus moves."""
+    [item] = _items_for_this_office(live_server, 1)
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/scan")
+    expect(page.locator("#scan-input")).to_be_focused()
+    page.evaluate(
+        """(tracking) => {
+            document.dispatchEvent(new KeyboardEvent("keydown", {key: "F7", bubbles: true}));
+            document.getElementById("scan-input").value = tracking;
+            document.getElementById("scan-form").requestSubmit();
+        }""",
+        item,
+    )
+    expect(page.locator("#last-result")).to_have_attribute("data-tone", "bad")
+    expect(page.locator("#emi-receiver")).to_be_focused()

@@ -66,6 +66,7 @@ def test_fill_seal_then_open_one_short(browser, page, live_server):
         far = other.new_page()
         login(far, live_server, "clerk2")
         far.goto(f"{live_server.url}/scan")
+        expect(far.locator("#scan-input")).to_be_focused()  # the station is ready for keys
         far.keyboard.press("F2")  # EDD: the bag arrives; one scan stands for what the manifest lists
         _scan(far, code)
         expect(far.locator("#last-result")).to_contain_text("Đã ghi nhận · 3 bưu gửi trong túi")
