@@ -30,6 +30,9 @@ SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 class ApiParser(FlaskParser):
     def parse(self, argmap: Any, req: Any = None, *, location: str | None = None, **kwargs: Any) -> Any:
         if (location or self.location) == "json":
+            # A batch whose items are each accepted or rejected (scans) refuses unreadable text item by
+            # item itself: one bad scan must not turn away the 999 others of a handheld's upload.
+            flask.g.hoatoc_text_checked_per_item = getattr(argmap, "TEXT_CHECKED_PER_ITEM", False)
             argmap = _json_body_schema(argmap)
         return super().parse(argmap, req, location=location, **kwargs)
 
@@ -47,7 +50,7 @@ class ApiParser(FlaskParser):
             raise _too_deep() from None
         if nested_deeper_than(data, MAX_JSON_DEPTH):
             raise _too_deep()
-        if SURROGATE_ESCAPE.search(raw):
+        if SURROGATE_ESCAPE.search(raw) and not flask.g.get("hoatoc_text_checked_per_item"):
             _refuse_lone_surrogates(data)
         return data
 

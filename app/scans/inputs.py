@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import s10
+from app.api.schemas import LONE_SURROGATES, SURROGATE_ERROR
 from app.bags.codes import BagCodeError
 from app.errors import DomainError
 from models import EventCode
@@ -24,9 +25,15 @@ from models import EventCode
 OFFICE_CODE = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 OFFICE_CODE_ERROR = _l("An office code: 1 to 32 letters, digits, '.', '-' or '_'.")
 NUL_ERROR = _l("Text may not contain the NUL character.")
-# C0 control characters but tab and line breaks: never meaningful in a scan, and NUL is refused by PostgreSQL.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 control characters but tab and line breaks (never meaningful in a scan; PostgreSQL refuses NUL), and
+# half a surrogate pair standing alone (JSON can write one; no database can store it): text a scan may not
+# hold. Found, they reject that scan alone.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CONTROL_ERROR = _l("Contains a control character, which text may not hold.")
+
+
+def _unreadable(text: str) -> str:
+    return str(SURROGATE_ERROR if LONE_SURROGATES.search(text) else CONTROL_ERROR)
 
 
 def has_control(value: Any) -> bool:
@@ -58,12 +65,12 @@ def control_errors(value: Any, path: str = "") -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     if isinstance(value, str):
         if CONTROL.search(value):
-            found[path or "_schema"] = [str(CONTROL_ERROR)]
+            found[path or "_schema"] = [_unreadable(value)]
     elif isinstance(value, dict):
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and CONTROL.search(key):
-                found[where] = [str(CONTROL_ERROR)]
+                found[where] = [_unreadable(key)]
             found.update(control_errors(item, where))
     elif isinstance(value, list):
         for index, item in enumerate(value):

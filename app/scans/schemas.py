@@ -138,6 +138,9 @@ class ScanList(fields.List):
 
 
 class ScanBatchSchema(InputSchema):
+    # Text a scan may not hold (control characters, lone surrogates) rejects that scan alone (reading.py).
+    TEXT_CHECKED_PER_ITEM = True
+
     scans = ScanList(EachScan(ScanSchema), required=True, metadata={"description": "At most 1,000."})
 
     @ma.pre_load

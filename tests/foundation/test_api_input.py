@@ -14,6 +14,7 @@ from app import csvio
 from app.errors import Invalid
 from models import Consignment
 from tests.consignments.helpers import body, dispatch_body
+from tests.factories import make_consignment
 from tests.support import assert_problem
 
 FORM = "application/x-www-form-urlencoded"
@@ -45,13 +46,33 @@ def test_a_lone_surrogate_is_refused_in_a_dispatch_and_in_a_dict_key(api, sessio
     assert _consignments(session) == before
 
 
-def test_a_lone_surrogate_in_a_scan_is_422_not_a_500(api):
-    scan = {"id": str(uuid.uuid4()), "tracking": "EB000000005VN", "event": "EMH",
-            "details": {"reason": "\ud800", "action": "x"}}  # fmt: skip
+def test_a_lone_surrogate_rejects_that_scan_alone(api, session):
+    """As a control character does: one unreadable scan must not turn away the rest of a handheld's upload."""
+    item = make_consignment(session)
+    session.commit()
+    bad = {
+        "id": str(uuid.uuid4()),
+        "tracking": item.tracking,
+        "event": "XHD",
+        "details": {"reason": "\ud800"},
+    }
+    good = {"id": str(uuid.uuid4()), "tracking": item.tracking, "event": "EMA"}
     response = api.as_("clerk").post(
-        "/api/v1/scans", data=_raw({"scans": [scan]}), content_type="application/json"
+        "/api/v1/scans", data=_raw({"scans": [bad, good]}), content_type="application/json"
     )
-    assert_problem(response, 422, "scans.0.details.reason")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    rejected, recorded = response.get_json()["results"]
+    assert rejected["result"] == "rejected"
+    assert "Unicode" in rejected["errors"]["details.reason"][0]
+    assert recorded["result"] == "recorded"
+
+
+def test_a_lone_surrogate_outside_the_scans_refuses_the_batch(api):
+    scan = {"id": str(uuid.uuid4()), "tracking": "EB000000005VN", "event": "EMA"}
+    response = api.as_("clerk").post(
+        "/api/v1/scans", data=_raw({"scans": [scan], "\udfff": 1}), content_type="application/json"
+    )
+    assert_problem(response, 422)
 
 
 def test_a_surrogate_pair_is_ordinary_text(api):
