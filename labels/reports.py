@@ -28,6 +28,8 @@ class DeliveryReport:
     late_rows: frozenset[int]  # indexes into rows to highlight
     signatures: tuple[str, ...]  # captions of the signature boxes
     footer: str
+    # Relative widths of the columns (empty: equal). Equal shares squeeze a tracking number onto two lines.
+    widths: tuple[float, ...] = ()
 
 
 def _nfc(text: str) -> str:
@@ -61,7 +63,8 @@ def render_delivery_report_pdf(report: DeliveryReport) -> bytes:
     summary.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))
     story += [summary, Spacer(1, 5 * mm)]
     data = [[para(h, small) for h in report.headers]] + [[para(cell) for cell in row] for row in report.rows]
-    table = Table(data, repeatRows=1)
+    widths = [doc.width * w / sum(report.widths) for w in report.widths] if report.widths else None
+    table = Table(data, repeatRows=1, colWidths=widths)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f3")),

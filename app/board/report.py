@@ -11,6 +11,9 @@ from app.board.services import Matrix
 from labels.reports import DeliveryReport
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# The columns of app.board.exports.headers, by the room their content needs: a grouped tracking number
+# ("EB 000 000 014 VN") on one line, names and the last scan wrapping.
+COLUMN_WIDTHS = (4, 12, 15, 13, 8, 8, 13, 8, 8, 8, 5)
 
 
 def delivery_report(matrix: Matrix) -> DeliveryReport:
@@ -40,4 +43,5 @@ def delivery_report(matrix: Matrix) -> DeliveryReport:
             _("Head of the body (sign, seal)"),
         ),
         footer=_("Hỏa tốc — priority post for election documents. Highlighted rows are late."),
+        widths=COLUMN_WIDTHS,
     )

@@ -8,6 +8,7 @@ import io
 import pypdfium2 as pdfium
 from openpyxl import load_workbook
 
+from app import s10
 from models import Confidentiality
 from tests.support import login
 
@@ -62,6 +63,11 @@ def test_pdf_report_reads_back_with_every_recipient(client, session, dispatch_45
         assert item.recipient_name in text, item.recipient_name
     assert "80/CV-UBBC" in text
     assert "Người lập" in text  # the signature boxes
+    lines = {
+        " ".join(line.split()) for page in pdf for line in page.get_textpage().get_text_range().splitlines()
+    }
+    for item in items:  # each tracking number on one line of its cell, as on the label
+        assert any(s10.group(item.tracking) in line for line in lines), item.tracking
 
 
 def test_classified_title_is_not_in_the_matrix_or_report(client, session, dispatch_45):
