@@ -204,8 +204,9 @@ def alerts_query(
 
 
 def open_alert_count(session: Session, actor: User) -> int:
-    """How many open alerts the actor may see (the home page's one number)."""
-    query = alerts_query(session, actor, state=AlertState.OPEN.value).order_by(None)
+    """How many alerts wait for the actor to take them on (the home page's one number): the open ones they
+    may see, and for the post office's staff those only an election body has acknowledged."""
+    query = alerts_query(session, actor).where(_may_be_taken_on_by(actor)).order_by(None)
     return session.scalar(select(func.count()).select_from(query.with_only_columns(Alert.id).subquery())) or 0
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from app.alerts.services import open_alert
-from models import AlertKind
+from sqlalchemy import select
+
+from app.alerts.services import open_alert, open_alert_count
+from models import AlertKind, User
 from tests.factories import make_consignment
-from tests.support import csrf_token, login
+from tests.support import USERS, csrf_token, login
 
 
 def _tiles(html: str) -> str:
@@ -26,6 +28,17 @@ def test_home_says_what_each_page_is_for_and_counts_the_alerts_to_act_on(client,
     english = _tiles(client.get("/?lang=en").get_data(as_text=True))
     assert "1 open" in english
     assert "Where each of your body&#39;s documents is" in english  # the apostrophe escaped
+
+
+def test_an_alert_a_body_acknowledged_still_waits_for_the_post_office(client, session, api):
+    item = make_consignment(session)
+    alert = open_alert(session, AlertKind.LATE, "late", consignment=item, office_code="32100")
+    session.commit()
+    assert api.as_("board").post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}).status_code == 200
+    login(client, "clerk")  # the office's clerk: still theirs to take on
+    assert '<span class="badge badge-bad">1 đang mở</span>' in _tiles(client.get("/").get_data(as_text=True))
+    body_officer = session.scalar(select(User).where(User.username == USERS["board"]))
+    assert open_alert_count(session, body_officer) == 0  # the body that acknowledged it: nothing waits for it
 
 
 def test_printers_see_only_their_pages_and_no_alert_count(client):
