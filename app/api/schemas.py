@@ -39,7 +39,8 @@ LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
 SURROGATE_ERROR = _l("Not valid Unicode text: it holds half of a surrogate pair (U+D800 to U+DFFF).")
 
 
-def _control_or_surrogate(text: str) -> Any:
+def unreadable_text_error(text: str) -> Any:
+    """Why ``text`` cannot be stored (a control character, a lone surrogate), or None."""
     if CONTROL_CHARACTERS.search(text):
         return CONTROL_ERROR
     return surrogate_error(text)
@@ -49,7 +50,7 @@ def surrogate_error(text: str) -> Any:
     return SURROGATE_ERROR if LONE_SURROGATES.search(text) else None
 
 
-def text_errors(value: Any, check: Callable[[str], Any] = _control_or_surrogate) -> Any:
+def text_errors(value: Any, check: Callable[[str], Any] = unreadable_text_error) -> Any:
     """Nested marshmallow-style errors for every key or string that ``check`` refuses, or None."""
     if isinstance(value, str):
         error = check(value)

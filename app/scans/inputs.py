@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import s10
-from app.api.schemas import LONE_SURROGATES, SURROGATE_ERROR
+from app.api.schemas import unreadable_text_error
 from app.bags.codes import BagCodeError
 from app.errors import DomainError
 from models import EventCode
@@ -29,15 +29,14 @@ NUL_ERROR = _l("Text may not contain the NUL character.")
 # half a surrogate pair standing alone (JSON can write one; no database can store it): text a scan may not
 # hold. Found, they reject that scan alone.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-CONTROL_ERROR = _l("Contains a control character, which text may not hold.")
 
 
 def _unreadable(text: str) -> str:
-    return str(SURROGATE_ERROR if LONE_SURROGATES.search(text) else CONTROL_ERROR)
+    return str(unreadable_text_error(text))  # the words every request schema uses
 
 
 def has_control(value: Any) -> bool:
-    """Whether any key or text in ``value`` holds a control character. Almost no scan does: its text is
+    """Whether any key or text in ``value`` holds a control character or a lone surrogate. Almost no scan does: its text is
     searched at once (joined by tabs, which are allowed) instead of field by field."""
     if isinstance(value, str):
         return CONTROL.search(value) is not None
@@ -61,7 +60,7 @@ def has_control(value: Any) -> bool:
 
 
 def control_errors(value: Any, path: str = "") -> dict[str, list[str]]:
-    """Field path -> error, for every key or text of a scan holding a control character."""
+    """Field path -> error, for every key or text of a scan holding a control character or a lone surrogate."""
     found: dict[str, list[str]] = {}
     if isinstance(value, str):
         if CONTROL.search(value):

@@ -23,7 +23,7 @@ process: a second one in the same process fails), so any test module may use the
     default timeout 10 s, and a page in it. After the test a full-page screenshot is saved as
     ``test-artifacts/<test name>.png`` (gitignored), pass or fail.
 
-``login(page, live_server, "clerk")``
+``login(page, live_server, "clerk")``, ``registered_items(live_server, count, **overrides)``
     Signs in through the login form as one of ``tests.support.USERS`` and waits for the home page.
 """
 
@@ -138,3 +138,15 @@ def login(page: Any, live_server: LiveServer, user: str) -> None:
     page.fill("#password", TEST_PASSWORD)
     page.press("#password", "Enter")
     page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+
+
+def registered_items(live_server: LiveServer, count: int, **overrides: Any) -> list[str]:
+    """Tracking numbers of ``count`` new consignments registered ten hours ago (committed), as made by
+    ``tests.factories.make_consignment`` with ``overrides``."""
+    from tests.factories import make_consignment
+    from tests.scans.helpers import ago
+
+    with live_server.session() as session:
+        items = [make_consignment(session, now=ago(600), **overrides).tracking for _ in range(count)]
+        session.commit()
+    return items

@@ -10,16 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from models import ScanEvent
-from tests.browser.fixtures import login
-from tests.factories import make_consignment
-from tests.scans.helpers import ago
-
-
-def _items(live_server, count):
-    with live_server.session() as session:
-        items = [make_consignment(session, now=ago(600)).tracking for _ in range(count)]
-        session.commit()
-    return items
+from tests.browser.fixtures import login, registered_items
 
 
 def _events_by_tracking(live_server, trackings):
@@ -47,7 +38,7 @@ def _settled(page, count):
 
 
 def test_wedge_scanner_online_then_offline_then_back(page, context, live_server):
-    items = _items(live_server, 6)
+    items = registered_items(live_server, 6)
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
     expect(page.locator("#scan-input")).to_be_focused()
@@ -113,13 +104,7 @@ def test_typos_and_missing_details_are_refused_at_once(page, live_server):
 
 def _items_for_this_office(live_server, count):
     # Addressed to the provincial commission, which the clerk's own office (32100) delivers to.
-    with live_server.session() as session:
-        items = [
-            make_consignment(session, now=ago(600), recipient_code="UBBC-DIENBIEN").tracking
-            for _ in range(count)
-        ]
-        session.commit()
-    return items
+    return registered_items(live_server, count, recipient_code="UBBC-DIENBIEN")
 
 
 def _details_of(live_server, trackings):
@@ -190,7 +175,7 @@ def test_failed_delivery_and_hold_details_are_not_reused(page, live_server):
 
 
 def test_a_scan_recorded_with_a_flag_is_shown_as_a_warning(page, live_server):
-    first, second = _items(live_server, 2)
+    first, second = registered_items(live_server, 2)
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
     expect(page.locator("#scan-input")).to_be_focused()  # the station is ready for keys

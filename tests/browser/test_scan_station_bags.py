@@ -9,16 +9,8 @@ from sqlalchemy import func, select
 
 from models import Alert, AlertState, Consignment, ScanEvent
 from models.bags import Bag, BagState
-from tests.browser.fixtures import ARTIFACTS, login
-from tests.factories import make_consignment
+from tests.browser.fixtures import ARTIFACTS, login, registered_items
 from tests.scans.helpers import VN, accepted, ago
-
-
-def _items(live_server, count):
-    with live_server.session() as session:
-        items = [make_consignment(session, now=ago(600)).tracking for _ in range(count)]
-        session.commit()
-    return items
 
 
 def _accepted_items(live_server, count):
@@ -42,7 +34,7 @@ def test_fill_seal_then_open_one_short(browser, page, live_server):
     page.click("#bag-new")
     expect(page.locator("#bag-current")).to_be_visible()
     code = page.locator("#bag-code").text_content().replace(" ", "")
-    [not_taken_in] = _items(live_server, 1)  # registered, never accepted at the counter
+    [not_taken_in] = registered_items(live_server, 1)  # registered, never accepted at the counter
     _scan(page, not_taken_in)
     expect(page.locator("#last-result")).to_contain_text("Chưa nhận gửi")
     expect(page.locator("#bag-items tr")).to_have_count(0)
@@ -98,7 +90,7 @@ def test_fill_seal_then_open_one_short(browser, page, live_server):
 
 
 def test_a_handheld_file_is_sent_in_parts(page, live_server, tmp_path):
-    items = _items(live_server, 3)
+    items = registered_items(live_server, 3)
     at = ago(30).astimezone(VN).strftime("%Y-%m-%dT%H:%M:%S")
     rows = [f"{uuid.uuid4()},{t},EMA,32100,{at},,," for t in items] + [
         f"{uuid.uuid4()},EB000000005VN,EMA,,,,,"

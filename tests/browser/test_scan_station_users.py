@@ -12,18 +12,9 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from models import Consignment, ScanEvent
-from tests.browser.fixtures import login
-from tests.factories import make_consignment
-from tests.scans.helpers import ago
+from tests.browser.fixtures import login, registered_items
 
 OUTBOX = "JSON.parse(localStorage.getItem('hoatoc.scan-outbox.v1.gdv.32100') || '[]').length"
-
-
-def _items(live_server, count):
-    with live_server.session() as session:
-        items = [make_consignment(session, now=ago(600)).tracking for _ in range(count)]
-        session.commit()
-    return items
 
 
 def _recorded(live_server, trackings):
@@ -53,7 +44,7 @@ def _switch_user(other, live_server, user):
 
 
 def test_scans_queued_by_one_clerk_wait_while_another_is_signed_in(page, context, live_server):
-    items = _items(live_server, 3)
+    items = registered_items(live_server, 3)
     login(page, live_server, "clerk")
     page.goto(f"{live_server.url}/scan")
     expect(page.locator("#scan-input")).to_be_focused()
