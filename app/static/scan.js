@@ -23,18 +23,26 @@ let lastRead = { key: "", at: 0 };
 let latestId = null;
 
 let focusNext = null; // a field the clerk must fill before scanning again (the receiver of an EMI...)
-let refocusing = false;
+let refocusing = null; // the pending move of the focus, if any
 
 // One pending move of the focus at a time, to where it is wanted when it happens: an event key and a scan
 // read at once (a scanner is that fast) each ask for one, and the older must not undo the newer.
 function refocus() {
-  if (refocusing) return;
-  refocusing = true;
-  window.setTimeout(() => {
-    refocusing = false;
+  if (refocusing !== null) return;
+  refocusing = window.setTimeout(() => {
+    refocusing = null;
     (focusNext || input).focus();
     focusNext = null;
   }, 0);
+}
+
+// The clerk going to a detail field (a click, a tap) is where the focus is wanted: a move still pending
+// would take it away again, and what the clerk types next would land in the scan field.
+function keepClerksChoice() {
+  if (refocusing === null) return;
+  window.clearTimeout(refocusing);
+  refocusing = null;
+  focusNext = null;
 }
 
 export function show(tone, text) {
@@ -293,6 +301,7 @@ for (const button of document.querySelectorAll("button.event")) {
   });
 }
 for (const field of document.querySelectorAll(".detail-input, #office-select")) {
+  field.addEventListener("focus", keepClerksChoice);
   field.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();

@@ -212,3 +212,21 @@ def test_an_event_key_and_a_scan_read_at_once_still_ask_for_the_receiver(page, l
     )
     expect(page.locator("#last-result")).to_have_attribute("data-tone", "bad")
     expect(page.locator("#emi-receiver")).to_be_focused()
+
+
+def test_a_detail_field_chosen_at_once_keeps_the_focus(page, live_server):
+    """The clerk goes to the reason field just after choosing the event: the station must not take it back."""
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/scan")
+    expect(page.locator("#scan-input")).to_be_focused()
+    page.evaluate(
+        """() => {
+            document.getElementById("scan-input").value = "XHD";
+            document.getElementById("scan-form").requestSubmit();  // the event chosen: a refocus pending
+            document.getElementById("xhd-reason").focus();  // the clerk's click, before it happens
+        }"""
+    )
+    expect(page.locator("button.event[data-event=XHD]")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.type("Niêm phong rách")
+    expect(page.locator("#xhd-reason")).to_have_value("Niêm phong rách")
+    expect(page.locator("#xhd-reason")).to_be_focused()
